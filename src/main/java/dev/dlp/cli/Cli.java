@@ -1,0 +1,48 @@
+package dev.dlp.cli;
+
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+
+/**
+ * The one factory for the whole command line (streams, exit codes, error handling), used by {@link Main} and by
+ * the tests, so tests drive exactly the shipped CLI.
+ */
+public final class Cli {
+    private Cli() {
+    }
+
+    public static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
+        LoggingMixin.apply(false, false);
+        CommandLine cl = new CommandLine(new DlpCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setExitCodeExceptionMapper(ExitCodes::of);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("dlp: " + ex.getMessage());
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
+                c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
+            }
+            c.getErr().flush();
+            return ExitCodes.BAD_INPUT;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            int code = ExitCodes.of(ex);
+            String msg = ex.getMessage() == null ? ex.getClass().getName() : ex.getMessage();
+            if (code == ExitCodes.RUNTIME && !(ex instanceof dev.dlp.pipelines.Launcher.TrainingFailed)) {
+                msg = ex.getClass().getSimpleName() + ": " + msg;
+            }
+            c.getErr().println("dlp: error: " + msg.replaceAll("\\s*\\R\\s*", " "));
+            if (LoggingMixin.verbose(parseResult)) {
+                ex.printStackTrace(c.getErr());
+            } else if (code == ExitCodes.RUNTIME) {
+                c.getErr().println("(run with -v for the stack trace)");
+            }
+            c.getErr().flush();
+            return code;
+        });
+        return cl;
+    }
+}

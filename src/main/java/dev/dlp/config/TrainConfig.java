@@ -1,0 +1,131 @@
+package dev.dlp.config;
+
+/**
+ * The {@code train:} section shared by every training pipeline.
+ *
+ * @param epochs        passes over the training split (>= 1)
+ * @param batchSize     examples per gradient step (>= 1)
+ * @param updater       optimiser, learning rate and schedule
+ * @param l2            L2 weight decay coefficient (0 = off)
+ * @param weightInit    default weight initialisation for every layer
+ * @param earlyStopping stop when a validation metric stops improving (patience 0 = off)
+ * @param threads       native (OpenMP) threads; 0 = one per core
+ * @param prefetch      build the next batch on a background thread while the current one trains
+ */
+public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, double l2, WeightInitKind weightInit,
+                          EarlyStoppingConfig earlyStopping, int threads, boolean prefetch) {
+
+    public static final TrainConfig DEFAULTS = new TrainConfig(10, 64, UpdaterConfig.DEFAULTS, 0.0,
+            WeightInitKind.XAVIER, EarlyStoppingConfig.DEFAULTS, 0, true);
+
+    public void validate() {
+        Check.atLeast("train.epochs", epochs, 1);
+        Check.atLeast("train.batch_size", batchSize, 1);
+        Check.nonNegative("train.l2", l2);
+        Check.atLeast("train.threads", threads, 0);
+        updater.validate("train.updater");
+        earlyStopping.validate("train.early_stopping");
+    }
+
+    /** Weight initialisations offered in configs. */
+    public enum WeightInitKind {
+        XAVIER, RELU, XAVIER_UNIFORM, RELU_UNIFORM, NORMAL, LECUN_NORMAL, ZERO;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase();
+        }
+    }
+
+    /**
+     * @param type     adam, sgd, nesterovs or rmsprop
+     * @param lr       learning rate (> 0)
+     * @param momentum nesterovs momentum
+     * @param beta1    adam beta1
+     * @param beta2    adam beta2
+     * @param epsilon  adam/rmsprop epsilon
+     * @param decay    rmsprop decay
+     * @param schedule learning-rate schedule over epochs
+     */
+    public record UpdaterConfig(UpdaterKind type, double lr, double momentum, double beta1, double beta2,
+                                double epsilon, double decay, ScheduleConfig schedule) {
+        public static final UpdaterConfig DEFAULTS = new UpdaterConfig(UpdaterKind.ADAM, 1e-3, 0.9, 0.9, 0.999, 1e-8,
+                0.95, ScheduleConfig.DEFAULTS);
+
+        void validate(String key) {
+            Check.positive(key + ".lr", lr);
+            Check.inRange(key + ".momentum", momentum, 0, 1);
+            Check.inRange(key + ".beta1", beta1, 0, 1);
+            Check.inRange(key + ".beta2", beta2, 0, 1);
+            Check.positive(key + ".epsilon", epsilon);
+            Check.inRange(key + ".decay", decay, 0, 1);
+            schedule.validate(key + ".schedule");
+        }
+
+        /** The learning rate in effect during {@code epoch} (0-based). */
+        public double lrAt(int epoch) {
+            return switch (schedule.type()) {
+                case NONE -> lr;
+                case STEP -> lr * Math.pow(schedule.gamma(), Math.floor((double) epoch / schedule.every()));
+                case EXPONENTIAL -> lr * Math.pow(schedule.gamma(), epoch);
+            };
+        }
+    }
+
+    public enum UpdaterKind {
+        ADAM, SGD, NESTEROVS, RMSPROP;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase();
+        }
+    }
+
+    /**
+     * @param type  none, step (lr x gamma every {@code every} epochs) or exponential (lr x gamma^epoch)
+     * @param gamma decay factor in (0, 1]
+     * @param every epochs between steps (step schedule)
+     */
+    public record ScheduleConfig(ScheduleKind type, double gamma, int every) {
+        public static final ScheduleConfig DEFAULTS = new ScheduleConfig(ScheduleKind.NONE, 0.5, 5);
+
+        void validate(String key) {
+            Check.inRange(key + ".gamma", gamma, Double.MIN_VALUE, 1);
+            Check.atLeast(key + ".every", every, 1);
+        }
+    }
+
+    public enum ScheduleKind {
+        NONE, STEP, EXPONENTIAL;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase();
+        }
+    }
+
+    /**
+     * @param metric   a validation metric name from metrics.csv, e.g. val_loss or val_accuracy
+     * @param patience epochs without improvement before stopping; 0 turns early stopping off
+     * @param mode     min, max, or auto (min for names containing loss/error/mse, else max)
+     */
+    public record EarlyStoppingConfig(String metric, int patience, String mode) {
+        public static final EarlyStoppingConfig DEFAULTS = new EarlyStoppingConfig("val_loss", 0, "auto");
+
+        void validate(String key) {
+            Check.atLeast(key + ".patience", patience, 0);
+            if (!mode.equals("auto") && !mode.equals("min") && !mode.equals("max")) {
+                throw new ConfigException(key + ".mode", "must be auto, min or max, got '" + mode + "'");
+            }
+        }
+
+        /** True when smaller values of the metric are better. */
+        public boolean minimise() {
+            if (mode.equals("auto")) {
+                String m = metric.toLowerCase();
+                return m.contains("loss") || m.contains("error") || m.contains("mse") || m.contains("rmse");
+            }
+            return mode.equals("min");
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** YAML configs: loading, {@code --set} overrides, typed binding and validation with key paths. */
+package dev.dlp.config;

@@ -1,0 +1,121 @@
+package dev.dlp.graph;
+
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.Upsampling2D;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.dlp.config.Check;
+import dev.dlp.config.ConfigException;
+
+/**
+ * The one registry of layer and vertex kinds a config may name in {@code model.layers[].type}. Adding a kind is
+ * one entry here: read its parameters through {@link Params} (which also rejects unknown keys) and return a
+ * DL4J layer or vertex configuration.
+ */
+public final class LayerKinds {
+    private static final Map<String, LayerKind> KINDS = new TreeMap<>();
+
+    static {
+        // dense: fully connected; n_out units
+        KINDS.put("dense", p -> new DenseLayer.Builder()
+                .nOut(p.requiredPositiveInt("n_out"))
+                .activation(p.choice("activation", Activation.RELU, Activation.class))
+                .build());
+        // output: dense + loss; softmax/mcxent for classification
+        KINDS.put("output", p -> new OutputLayer.Builder(p.choice("loss", LossFunction.MCXENT, LossFunction.class))
+                .nOut(p.requiredPositiveInt("n_out"))
+                .activation(p.choice("activation", Activation.SOFTMAX, Activation.class))
+                .build());
+        // conv: 2-D convolution (cross-correlation); kernel/stride/dilation are n or [h, w]
+        KINDS.put("conv", p -> {
+            ConvolutionLayer.Builder b = new ConvolutionLayer.Builder()
+                    .kernelSize(positivePair(p, "kernel", null))
+                    .stride(positivePair(p, "stride", new int[]{1, 1}))
+                    .dilation(positivePair(p, "dilation", new int[]{1, 1}))
+                    .nOut(p.requiredPositiveInt("n_out"))
+                    .activation(p.choice("activation", Activation.RELU, Activation.class))
+                    .hasBias(p.bool("bias", true));
+            Padding pad = padding(p);
+            return b.convolutionMode(pad.mode()).padding(pad.pad()).build();
+        });
+        KINDS.put("maxpool", p -> pooling(p, SubsamplingLayer.PoolingType.MAX));
+        KINDS.put("avgpool", p -> pooling(p, SubsamplingLayer.PoolingType.AVG));
+        // dropout: rate = probability of dropping a unit (DL4J takes the retain probability, 1 - rate)
+        KINDS.put("dropout", p -> new DropoutLayer.Builder(1.0 - Check.inRange(p.path() + ".rate",
+                p.number("rate", 0.5), 0.0, 0.999)).build());
+        KINDS.put("batchnorm", p -> new BatchNormalization.Builder()
+                .decay(p.number("decay", 0.9))
+                .eps(p.number("eps", 1e-5))
+                .build());
+        // upsampling: repeat each pixel size x size times
+        KINDS.put("upsampling", p -> new Upsampling2D.Builder(p.positiveInt("size", 2)).build());
+        // merge: concatenate inputs along the feature/channel axis
+        KINDS.put("merge", p -> new MergeVertex());
+    }
+
+    private LayerKinds() {
+    }
+
+    /** The kind registered under {@code type}, or a config error naming the nearest one. */
+    public static LayerKind get(String path, String type) {
+        LayerKind k = KINDS.get(type);
+        if (k == null) {
+            throw new ConfigException(path + ".type", "unknown layer type '" + type + "'"
+                    + dev.dlp.config.Suggest.hint(type, KINDS.keySet()) + " (known: " + String.join(", ", KINDS.keySet())
+                    + ")");
+        }
+        return k;
+    }
+
+    public static java.util.Set<String> names() {
+        return KINDS.keySet();
+    }
+
+    private static int[] positivePair(Params p, String key, int[] def) {
+        if (def == null && !p.has(key)) {
+            throw new ConfigException(p.path() + "." + key, "required");
+        }
+        int[] v = p.pair(key, def);
+        Check.atLeast(p.path() + "." + key, Math.min(v[0], v[1]), 1);
+        return v;
+    }
+
+    private static Object pooling(Params p, SubsamplingLayer.PoolingType type) {
+        int[] kernel = positivePair(p, "kernel", new int[]{2, 2});
+        Padding pad = padding(p);
+        return new SubsamplingLayer.Builder(type)
+                .kernelSize(kernel)
+                .stride(positivePair(p, "stride", kernel))
+                .convolutionMode(pad.mode())
+                .padding(pad.pad())
+                .build();
+    }
+
+    /** padding: same | valid | n | [h, w] (explicit zero padding, then valid). */
+    private record Padding(ConvolutionMode mode, int[] pad) {
+    }
+
+    private static Padding padding(Params p) {
+        String s = p.text("padding", "valid").trim().toLowerCase();
+        if (s.equals("same")) {
+            return new Padding(ConvolutionMode.Same, new int[]{0, 0});
+        }
+        if (s.equals("valid")) {
+            return new Padding(ConvolutionMode.Truncate, new int[]{0, 0});
+        }
+        int[] pad = p.pair("padding", null);
+        Check.atLeast(p.path() + ".padding", Math.min(pad[0], pad[1]), 0);
+        return new Padding(ConvolutionMode.Truncate, pad);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.dlp.graph;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code model:} section: named inputs with their input types, then named layers and vertices in order.
+ *
+ * <pre>
+ * model:
+ *   inputs:
+ *     image: {type: convolutional_flat, height: 28, width: 28, channels: 1}
+ *   layers:
+ *     - {name: conv1, type: conv, kernel: 5, n_out: 6, padding: same}   # inputs: the previous vertex
+ *     - {name: out, type: output, n_out: 10, activation: softmax, loss: mcxent}
+ *   outputs: [out]            # default: the last layer
+ * </pre>
+ *
+ * @param inputs  input name to its type, in order
+ * @param layers  layer/vertex specs: {@code name}, {@code type}, optional {@code inputs}, then the kind's
+ *                parameters (see {@link LayerKinds})
+ * @param outputs names of the output layers; empty means the last layer
+ */
+public record ModelSpec(Map<String, InputSpec> inputs, List<Map<String, Object>> layers, List<String> outputs) {
+
+    public ModelSpec {
+        inputs = inputs == null ? Map.of() : inputs;
+        layers = layers == null ? List.of() : layers;
+        outputs = outputs == null ? List.of() : outputs;
+    }
+
+    /**
+     * One input.
+     *
+     * @param type     feed_forward (size), convolutional (height, width, channels; NCHW arrays),
+     *                 convolutional_flat (height, width, channels; rows of height*width values) or recurrent
+     *                 (size, optional length)
+     * @param size     feature count (feed_forward, recurrent)
+     * @param height   image height
+     * @param width    image width
+     * @param channels image channels
+     * @param length   sequence length for recurrent inputs; 0 = variable
+     */
+    public record InputSpec(InputKind type, Integer size, Integer height, Integer width, Integer channels,
+                            Integer length) {
+    }
+
+    public enum InputKind {
+        FEED_FORWARD, CONVOLUTIONAL, CONVOLUTIONAL_FLAT, RECURRENT;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase();
+        }
+    }
+}

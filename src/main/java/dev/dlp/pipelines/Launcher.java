@@ -1,0 +1,227 @@
+package dev.dlp.pipelines;
+
+import dev.dlp.config.ConfigException;
+import dev.dlp.config.ConfigLoader;
+import dev.dlp.config.PipelineConfig;
+import dev.dlp.graph.GraphFactory;
+import dev.dlp.nd4j.Backend;
+import dev.dlp.run.AtomicFiles;
+import dev.dlp.run.BuildInfo;
+import dev.dlp.run.RunDir;
+import dev.dlp.run.StateConflictException;
+import dev.dlp.run.Summary;
+import dev.dlp.train.Checkpoints;
+import dev.dlp.train.Progress;
+import dev.dlp.train.StopSignal;
+import dev.dlp.train.Trainer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs one training pipeline end to end, in phases: config (file, overrides, validation, graph), data, run
+ * directory, model, training, report. Everything that can be wrong with the input is found before the run
+ * directory is created, so a bad input leaves nothing behind.
+ */
+public final class Launcher {
+    private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
+
+    private Launcher() {
+    }
+
+    /** A config that passed every check, with where it came from. */
+    public record Resolved<C>(ConfigLoader.Loaded<C> loaded, ComputationGraphConfiguration graphConf,
+                              String architecture) {
+        public C config() {
+            return loaded.value();
+        }
+    }
+
+    /** Loads, overrides and validates a pipeline's config and builds its graph configuration. */
+    public static <C extends PipelineConfig> Resolved<C> resolve(Pipeline<C> p, ConfigLoader.Source source,
+                                                                 List<String> overrides) {
+        ConfigLoader.Loaded<C> loaded = ConfigLoader.load(source, overrides, p.configType(), p.defaults());
+        C cfg = loaded.value();
+        try {
+            cfg.validate();
+            ComputationGraphConfiguration conf = GraphFactory.build(cfg.model(), cfg.train(), cfg.seed());
+            return new Resolved<>(loaded, conf, GraphFactory.architectureHash(cfg.model()));
+        } catch (ConfigException e) {
+            throw e.in(source.name());
+        }
+    }
+
+    public static <C extends PipelineConfig> int train(Pipeline<C> p, RunOptions o, Context ctx) {
+        long t0 = System.nanoTime();
+        List<String> overrides = new ArrayList<>(o.overrides());
+        if (o.seed() != null) {
+            overrides.add("seed=" + o.seed());
+        }
+
+        // phase 1: config
+        RunDir resumeDir = null;
+        Checkpoints.Entry checkpoint = null;
+        ConfigLoader.Source source;
+        if (o.resume() != null) {
+            resumeDir = RunDir.open(o.resume());
+            if (!Files.isDirectory(o.resume()) || !Files.exists(resumeDir.configFile())) {
+                throw new ConfigException("--resume", "not a run directory (no config.yaml): " + o.resume());
+            }
+            source = o.config() != null ? ConfigLoader.resolve(o.config(), p.defaultConfig())
+                    : new ConfigLoader.Source(resumeDir.configFile().toString(), resumeDir.configFile(), null);
+            checkpoint = new Checkpoints(resumeDir.checkpointsDir(), 1).latest().orElseThrow(() ->
+                    new StateConflictException("--resume " + o.resume() + ": the run has no checkpoint to resume from"));
+        } else {
+            source = ConfigLoader.resolve(o.config(), p.defaultConfig());
+        }
+        Resolved<C> r = resolve(p, source, overrides);
+        C cfg = r.config();
+        Checkpoints.State state = null;
+        if (checkpoint != null) {
+            state = Checkpoints.readState(checkpoint.file());
+            if (!state.architecture().equals(r.architecture())) {
+                throw new StateConflictException("--resume " + o.resume() + ": the config's model section differs "
+                        + "from the checkpoint's architecture; resume with the run's own config");
+            }
+            if (state.seed() != cfg.seed()) {
+                throw new StateConflictException("--resume " + o.resume() + ": seed " + cfg.seed()
+                        + " differs from the checkpoint's seed " + state.seed());
+            }
+        }
+        LOG.info("config: {}{}", source.name(), overrides.isEmpty() ? "" : " with " + String.join(" ", overrides));
+
+        // phase 2: data
+        Backend.init(cfg.train().threads());
+        long td = System.nanoTime();
+        Pipeline.Prepared data = p.prepare(cfg, ctx);
+        LOG.info("data: {} training examples ({} s)", data.train().size(), secs(td));
+
+        // phase 3: run directory
+        RunDir run = resumeDir != null ? resumeDir : RunDir.create(o.runsRoot(), p.name(), o.runName());
+        AtomicFiles.writeString(run.configFile(), "# resolved config of this run (" + source.name() + " + overrides);"
+                + " rerun: dlp " + p.name() + " --config " + run.configFile() + "\n" + r.loaded().toYaml());
+        appendOverrides(run, overrides, resumeDir != null);
+        Summary summary = resumeDir != null ? Summary.read(run.summaryFile()) : Summary.create(run.summaryFile());
+        Map<String, Object> backend = Backend.describe();
+        summary.put("pipeline", p.name()).put("run_dir", run.path().toString()).put("config", source.name())
+                .put("status", Summary.RUNNING).put("seed", cfg.seed())
+                .put(resumeDir != null ? "resumed" : "started", Instant.now().toString())
+                .put("backend", backend).put("threads", backend.get("threads"))
+                .put("versions", Map.of("dlp", BuildInfo.version(), "dl4j", BuildInfo.DL4J_VERSION,
+                        "java", System.getProperty("java.version")))
+                .put("git_commit", BuildInfo.gitCommit()).save();
+        ctx.out().println("run: " + run);
+        ctx.out().flush();
+
+        // phase 4: model
+        ComputationGraph g;
+        if (state != null) {
+            g = Checkpoints.readGraph(checkpoint.file());
+            LOG.info("model: resumed from {} (epoch {}, iteration {})", checkpoint.file().getFileName(),
+                    state.epoch(), state.iteration());
+        } else {
+            g = new ComputationGraph(r.graphConf());
+            g.init();
+            LOG.info("model: {} parameters", g.numParams());
+        }
+        LOG.debug("model summary:\n{}", g.summary());
+
+        // phase 5: train
+        Trainer.Result result;
+        try (StopSignal stop = StopSignal.install(); Progress progress = Progress.forConsole(ctx.quiet())) {
+            result = Trainer.fit(new Trainer.Job(run, summary, g, data.train(), data.validator(), cfg.train(),
+                    cfg.checkpoint(), cfg.seed(), r.architecture(), state, progress, stop));
+        } catch (RuntimeException e) {
+            summary.put("status", Summary.FAILED).put("error", String.valueOf(e.getMessage())).save();
+            throw e;
+        }
+        Map<String, Object> best = new LinkedHashMap<>();
+        best.put("metric", cfg.train().earlyStopping().metric());
+        best.put("value", Double.isNaN(result.bestMetric()) ? null : result.bestMetric());
+        best.put("epoch", result.bestEpoch());
+        summary.put("status", result.status()).put("epochs_completed", result.epochsCompleted())
+                .put("iterations", result.iterations()).put("final", result.lastRow()).put("best", best)
+                .put("early_stopped", result.earlyStopped())
+                .put("train_samples_per_sec", result.samplesPerSec()).put("train_wall_s", round(result.wallSeconds()));
+        if (result.message() != null) {
+            summary.put("message", result.message());
+        }
+        summary.save();
+
+        // phase 6: report
+        if (result.status().equals(Summary.COMPLETED)) {
+            long tr = System.nanoTime();
+            p.report(cfg, ctx, g, data, run, summary);
+            LOG.info("report: done ({} s)", secs(tr));
+        }
+        summary.put("finished", Instant.now().toString()).put("wall_s", round(secs(t0))).save();
+        ctx.out().println("status: " + result.status() + " (" + result.epochsCompleted() + " epochs, "
+                + Math.round(result.samplesPerSec()) + " samples/s)");
+        if (result.message() != null) {
+            if (result.exitCode() == 1) {
+                throw new TrainingFailed(result.message());
+            }
+            LOG.warn(result.message());
+        }
+        ctx.out().flush();
+        return result.exitCode();
+    }
+
+    /** A run that ended without an exception but failed (diverged): exit 1 with its one-line message. */
+    public static final class TrainingFailed extends RuntimeException {
+        public TrainingFailed(String message) {
+            super(message);
+        }
+    }
+
+    private static void appendOverrides(RunDir run, List<String> overrides, boolean resumed) {
+        StringBuilder sb = new StringBuilder();
+        if (resumed) {
+            sb.append("# resumed ").append(Instant.now()).append('\n');
+        }
+        overrides.forEach(s -> sb.append(s).append('\n'));
+        try {
+            Files.writeString(run.resolve("overrides.txt"), sb.toString(), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static double secs(long t) {
+        return round((System.nanoTime() - t) / 1e9);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    /** The model zip of a run directory, or the zip itself; bad paths are input errors. */
+    public static Path modelFile(Path runOrZip) {
+        if (Files.isDirectory(runOrZip)) {
+            Path z = runOrZip.resolve("model.zip");
+            if (!Files.exists(z)) {
+                throw new ConfigException("--model", runOrZip + " has no model.zip (did the run finish? an interrupted "
+                        + "run continues with --resume)");
+            }
+            return z;
+        }
+        if (!Files.isRegularFile(runOrZip)) {
+            throw new ConfigException("--model", "no such run directory or model zip: " + runOrZip);
+        }
+        return runOrZip;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.dlp.pipelines;
+
+import dev.dlp.config.PipelineConfig;
+import dev.dlp.run.RunDir;
+import dev.dlp.run.Summary;
+import dev.dlp.train.BatchSource;
+import dev.dlp.train.Trainer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+/**
+ * One training subcommand: its config type and defaults, its data, and what it reports after training.
+ *
+ * @param <C> the pipeline's config record
+ */
+public interface Pipeline<C extends PipelineConfig> {
+    /** Folder name under the runs root, e.g. {@code lenet}. */
+    String name();
+
+    /** The shipped config used without {@code --config}, e.g. {@code lenet5}. */
+    String defaultConfig();
+
+    Class<C> configType();
+
+    C defaults();
+
+    /** Loads the training data and builds the validator; bad data throws {@code DataException}. */
+    Prepared prepare(C config, Context ctx);
+
+    /** After training: test-set evaluation, pictures, summary fields, and a result line on stdout. */
+    void report(C config, Context ctx, ComputationGraph graph, Prepared data, RunDir run, Summary summary);
+
+    /** The prepared data of a run. {@code state} is whatever {@link #report} needs again (e.g. test set). */
+    record Prepared(BatchSource train, Trainer.Validator validator, Object state) {
+    }
+}

@@ -1,0 +1,78 @@
+package dev.dlp.report;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Line charts of per-epoch metrics, from {@code metrics.csv} rows. */
+public final class Charts {
+    private Charts() {
+    }
+
+    /** One panel: the named columns against epoch. Columns missing from the rows are skipped. */
+    public record Panel(String title, String yAxis, List<String> columns) {
+    }
+
+    /** Panels side by side in one PNG. Panels with no data are left out. */
+    public static void curves(Path out, List<Map<String, String>> rows, List<Panel> panels) {
+        List<BufferedImage> images = new ArrayList<>();
+        for (Panel p : panels) {
+            XYChart chart = new XYChartBuilder().width(560).height(400).title(p.title()).xAxisTitle("epoch")
+                    .yAxisTitle(p.yAxis()).build();
+            chart.getStyler().setChartBackgroundColor(Color.WHITE);
+            chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+            chart.getStyler().setDecimalPattern("#0.####");
+            int series = 0;
+            for (String col : p.columns()) {
+                List<Double> xs = new ArrayList<>();
+                List<Double> ys = new ArrayList<>();
+                for (Map<String, String> r : rows) {
+                    String v = r.get(col);
+                    if (v != null && !v.isBlank()) {
+                        try {
+                            double y = Double.parseDouble(v);
+                            if (Double.isFinite(y)) {
+                                xs.add(Double.parseDouble(r.get("epoch")));
+                                ys.add(y);
+                            }
+                        } catch (NumberFormatException ignored) {
+                            // non-numeric cell: not plotted
+                        }
+                    }
+                }
+                if (!xs.isEmpty()) {
+                    chart.addSeries(col, xs, ys).setMarker(SeriesMarkers.CIRCLE);
+                    series++;
+                }
+            }
+            if (series > 0) {
+                images.add(BitmapEncoder.getBufferedImage(chart));
+            }
+        }
+        if (images.isEmpty()) {
+            return;
+        }
+        int w = images.stream().mapToInt(BufferedImage::getWidth).sum();
+        int h = images.stream().mapToInt(BufferedImage::getHeight).max().orElse(1);
+        BufferedImage all = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = all.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        int x = 0;
+        for (BufferedImage im : images) {
+            g.drawImage(im, x, 0, null);
+            x += im.getWidth();
+        }
+        g.dispose();
+        Png.write(out, all);
+    }
+}

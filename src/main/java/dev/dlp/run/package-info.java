@@ -1,0 +1,2 @@
+/** Run directories: layout, atomic writes, and {@code summary.json}. */
+package dev.dlp.run;
