@@ -30,14 +30,15 @@ public final class Cli {
         });
         cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
             int code = ExitCodes.of(ex);
+            boolean expected = code != ExitCodes.RUNTIME || ex instanceof dev.dlp.pipelines.Launcher.TrainingFailed;
             String msg = ex.getMessage() == null ? ex.getClass().getName() : ex.getMessage();
-            if (code == ExitCodes.RUNTIME && !(ex instanceof dev.dlp.pipelines.Launcher.TrainingFailed)) {
+            if (!expected) {
                 msg = ex.getClass().getSimpleName() + ": " + msg;
             }
             c.getErr().println("dlp: error: " + msg.replaceAll("\\s*\\R\\s*", " "));
             if (LoggingMixin.verbose(parseResult)) {
                 ex.printStackTrace(c.getErr());
-            } else if (code == ExitCodes.RUNTIME) {
+            } else if (!expected) {
                 c.getErr().println("(run with -v for the stack trace)");
             }
             c.getErr().flush();

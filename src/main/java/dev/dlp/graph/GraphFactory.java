@@ -114,11 +114,31 @@ public final class GraphFactory {
         }
         g.setOutputs(outputs.toArray(String[]::new));
         try {
-            return g.build();
+            ComputationGraphConfiguration conf = g.build();
+            // shape inference for every vertex: catches bad merges and (DL4J only warns) empty feature maps
+            Map<String, InputType> shapes = conf.getLayerActivationTypes(types);
+            for (String name : layerNames) {
+                if (shapes.get(name) instanceof InputType.InputTypeConvolutional c
+                        && (c.getHeight() < 1 || c.getWidth() < 1)) {
+                    throw new ConfigException("model.layers." + name, "output would be " + c.getHeight() + "x"
+                            + c.getWidth() + ": the kernel is larger than its (padded) input " + shapeOf(shapes,
+                            conf.getVertexInputs().get(name)));
+                }
+            }
+            return conf;
+        } catch (ConfigException e) {
+            throw e;
         } catch (RuntimeException e) {
             // DL4J's shape inference: kernel larger than its input, mismatched merges, missing output layer...
             throw new ConfigException("model", shapeMessage(e, layerNames));
         }
+    }
+
+    private static String shapeOf(Map<String, InputType> shapes, List<String> inputs) {
+        if (inputs == null || inputs.isEmpty() || !(shapes.get(inputs.get(0)) instanceof InputType.InputTypeConvolutional c)) {
+            return "";
+        }
+        return c.getHeight() + "x" + c.getWidth();
     }
 
     private static String shapeMessage(RuntimeException e, List<String> layerNames) {

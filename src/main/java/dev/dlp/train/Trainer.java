@@ -154,7 +154,7 @@ public final class Trainer {
                 row.put("iterations", iteration);
                 row.put("train_loss", round(lossSum / Math.max(1, lossCount)));
                 val.forEach((k, v) -> row.put(k, round(v)));
-                row.put("lr", tc.updater().lrAt(epoch));
+                row.put("lr", round(tc.updater().lrAt(epoch)));
                 row.put("samples_per_sec", Math.round(samples / Math.max(trainSeconds, 1e-9) * 10) / 10.0);
                 row.put("elapsed_s", round3(wallBefore + seconds(start)));
                 metrics.append(row);

@@ -1,0 +1,83 @@
+package dev.dlp.graph;
+
+import dev.dlp.config.ConfigException;
+import dev.dlp.config.TrainConfig;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GraphFactoryTest {
+    private static Map<String, Object> layer(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private static ModelSpec image(List<Map<String, Object>> layers) {
+        return new ModelSpec(Map.of("x", new ModelSpec.InputSpec(ModelSpec.InputKind.CONVOLUTIONAL, null, 28, 28, 1,
+                null)), layers, List.of());
+    }
+
+    @Test
+    void everyRegisteredKindBuildsInAGraph() {
+        ModelSpec ok = image(List.of(
+                layer("name", "c", "type", "conv", "kernel", 3, "n_out", 4, "padding", "same"),
+                layer("name", "bn", "type", "batchnorm"),
+                layer("name", "p", "type", "maxpool"),
+                layer("name", "a", "type", "avgpool", "kernel", List.of(2, 2), "padding", 0),
+                layer("name", "up", "type", "upsampling", "size", 2),
+                layer("name", "m", "type", "merge", "inputs", List.of("up", "p")),
+                layer("name", "d", "type", "dense", "n_out", 8),
+                layer("name", "drop", "type", "dropout", "rate", 0.25),
+                layer("name", "out", "type", "output", "n_out", 3)));
+        for (String kind : LayerKinds.names()) {
+            assertTrue(ok.layers().stream().anyMatch(l -> l.get("type").equals(kind)), "kind not covered: " + kind);
+        }
+        ComputationGraphConfiguration conf = GraphFactory.build(ok, TrainConfig.DEFAULTS, 1);
+        InputType merged = conf.getLayerActivationTypes(InputType.convolutional(28, 28, 1)).get("m");
+        assertEquals(InputType.convolutional(14, 14, 8), merged, "merge concatenates channels");
+    }
+
+    @Test
+    void unknownInputsAndDuplicateNamesAreConfigErrors() {
+        ConfigException e = assertThrows(ConfigException.class, () -> GraphFactory.build(image(List.of(
+                layer("name", "c", "type", "conv", "kernel", 3, "n_out", 4, "inputs", "xx"),
+                layer("name", "out", "type", "output", "n_out", 3))), TrainConfig.DEFAULTS, 1));
+        assertEquals("model.layers.c.inputs", e.key());
+        e = assertThrows(ConfigException.class, () -> GraphFactory.build(image(List.of(
+                layer("name", "c", "type", "conv", "kernel", 3, "n_out", 4),
+                layer("name", "c", "type", "output", "n_out", 3))), TrainConfig.DEFAULTS, 1));
+        assertEquals("model.layers.c.name", e.key());
+        e = assertThrows(ConfigException.class, () -> GraphFactory.build(image(List.of(
+                layer("name", "c", "type", "conv", "n_out", 4),
+                layer("name", "out", "type", "output", "n_out", 3))), TrainConfig.DEFAULTS, 1));
+        assertEquals("model.layers.c.kernel", e.key());
+    }
+
+    @Test
+    void kernelLargerThanItsInputNamesTheLayer() {
+        ConfigException e = assertThrows(ConfigException.class, () -> GraphFactory.build(image(List.of(
+                layer("name", "big", "type", "conv", "kernel", 30, "n_out", 4),
+                layer("name", "out", "type", "output", "n_out", 3))), TrainConfig.DEFAULTS, 1));
+        assertTrue(e.getMessage().contains("big"), e.getMessage());
+    }
+
+    @Test
+    void architectureHashFollowsTheModelSection() {
+        ModelSpec a = image(List.of(layer("name", "out", "type", "output", "n_out", 3)));
+        ModelSpec b = image(List.of(layer("name", "out", "type", "output", "n_out", 4)));
+        assertEquals(GraphFactory.architectureHash(a), GraphFactory.architectureHash(
+                image(List.of(layer("name", "out", "type", "output", "n_out", 3)))));
+        assertTrue(!GraphFactory.architectureHash(a).equals(GraphFactory.architectureHash(b)));
+    }
+}
