@@ -43,8 +43,11 @@ public final class Backend {
             initialised = true;
         }
         if (threads > 0) {
+            // libnd4j's own loops, OpenMP regions started from this (the training) thread, oneDNN and OpenBLAS
             Nd4j.getEnvironment().setMaxThreads(threads);
             Nd4j.getEnvironment().setMaxMasterThreads(threads);
+            org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+            Nd4j.factory().blas().setMaxThreads(threads);
         }
     }
 
@@ -110,7 +113,7 @@ public final class Backend {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         m.put("name", Nd4j.getBackend().getClass().getSimpleName());
         m.put("blas", String.valueOf(env.getOrDefault("blas.vendor", "unknown")));
-        m.put("threads", Nd4j.getEnvironment().maxMasterThreads());
+        m.put("threads", org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads());
         m.put("omp_threads", env.getOrDefault("omp.threads", null));
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("onednn", oneDnn);

@@ -1,7 +1,6 @@
 package dev.dlp.train;
 
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One input and one label array held on the heap as flat float rows; batches are gathered into fresh
@@ -53,8 +52,8 @@ public final class ArraySource implements BatchSource {
             System.arraycopy(x, e * xLen, bx, i * xLen, xLen);
             System.arraycopy(y, e * yLen, by, i * yLen, yLen);
         }
-        return new org.nd4j.linalg.dataset.MultiDataSet(Nd4j.create(bx, shape(b, featureShape), 'c'),
-                Nd4j.create(by, shape(b, labelShape), 'c'));
+        return new org.nd4j.linalg.dataset.MultiDataSet(dev.dlp.nd4j.Arrays.floats(bx, 0, shape(b, featureShape)),
+                dev.dlp.nd4j.Arrays.floats(by, 0, shape(b, labelShape)));
     }
 
     private static long[] shape(int b, long[] s) {

@@ -74,6 +74,7 @@ public final class Trainer {
         if (st != null) {
             metrics.truncateAfter(epoch);
         }
+        boolean stochastic = usesRandomness(g);
         long start = System.nanoTime();
         int n = data.size();
         int bs = Math.min(tc.batchSize(), n);
@@ -114,8 +115,10 @@ public final class Trainer {
                     MultiDataSet mds = next.join();
                     next = b + 1 < batches ? fetch(prefetcher, data, order, b + 1, bs, n) : null;
                     // dropout and other stochastic layers draw from this: a function of (seed, iteration) makes
-                    // a resumed run identical to an uninterrupted one
-                    Nd4j.getRandom().setSeed(job.seed() * 0x9E3779B97F4A7C15L + iteration);
+                    // a resumed run identical to an uninterrupted one (skipped when nothing draws: it costs)
+                    if (stochastic) {
+                        Nd4j.getRandom().setSeed(job.seed() * 0x9E3779B97F4A7C15L + iteration);
+                    }
                     g.fit(mds);
                     double loss = g.score();
                     int size = (int) mds.getFeatures(0).size(0);
@@ -207,6 +210,20 @@ public final class Trainer {
         }
         return new Result(Summary.COMPLETED, 0, epoch, iteration, lastRow, best, bestEpoch, earlyStopped,
                 rate(steadySamples, steadySeconds, firstSamples, firstSeconds), wallBefore + seconds(start), null);
+    }
+
+    /** True when a layer draws random numbers while training (dropout, weight noise). */
+    static boolean usesRandomness(ComputationGraph g) {
+        for (org.deeplearning4j.nn.api.Layer l : g.getLayers()) {
+            org.deeplearning4j.nn.conf.layers.Layer c = l.conf().getLayer();
+            if (c instanceof org.deeplearning4j.nn.conf.layers.DropoutLayer || c.getIDropout() != null) {
+                return true;
+            }
+            if (c instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b && b.getWeightNoise() != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static CompletableFuture<MultiDataSet> fetch(ExecutorService ex, BatchSource data, int[] order, int b,

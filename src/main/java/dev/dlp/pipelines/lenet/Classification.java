@@ -4,7 +4,6 @@ import dev.dlp.data.Mnist;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** One inference pass over a labelled MNIST split: DL4J's Evaluation, mean cross-entropy and predictions. */
@@ -29,10 +28,8 @@ final class Classification {
         float[] oneHot = data.oneHot();
         for (int from = 0; from < n; from += BATCH) {
             int b = Math.min(BATCH, n - from);
-            INDArray x = Nd4j.create(java.util.Arrays.copyOfRange(data.pixels(), from * Mnist.PIXELS,
-                    (from + b) * Mnist.PIXELS), new long[]{b, Mnist.PIXELS}, 'c');
-            INDArray y = Nd4j.create(java.util.Arrays.copyOfRange(oneHot, from * Mnist.CLASSES,
-                    (from + b) * Mnist.CLASSES), new long[]{b, Mnist.CLASSES}, 'c');
+            INDArray x = dev.dlp.nd4j.Arrays.floats(data.pixels(), from * Mnist.PIXELS, b, Mnist.PIXELS);
+            INDArray y = dev.dlp.nd4j.Arrays.floats(oneHot, from * Mnist.CLASSES, b, Mnist.CLASSES);
             INDArray p = g.output(false, x)[0];
             ev.eval(y, p);
             lossSum -= Transforms.log(p.add(1e-12f), false).muli(y).sumNumber().doubleValue();
