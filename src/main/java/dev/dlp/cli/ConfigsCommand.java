@@ -23,7 +23,8 @@ public final class ConfigsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (name == null) {
-            ConfigLoader.shippedNames().forEach(n -> spec.commandLine().getOut().println(n));
+            ConfigLoader.shipped().forEach((n, p) -> spec.commandLine().getOut().printf("%-16s dlp %s --config %s%n",
+                    n, p, n));
             return ExitCodes.OK;
         }
         ConfigLoader.Source s = ConfigLoader.resolve(name, name);

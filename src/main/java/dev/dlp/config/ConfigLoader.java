@@ -105,13 +105,26 @@ public final class ConfigLoader {
 
     /** Names of the shipped configs, for messages and tests. */
     public static List<String> shippedNames() {
+        return List.copyOf(shipped().keySet());
+    }
+
+    /** Shipped config name to the subcommand that uses it, from {@code configs/index.txt}. */
+    public static Map<String, String> shipped() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
         try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(SHIPPED_DIR + "index.txt")) {
             if (in == null) {
-                return List.of();
+                return out;
             }
-            return Arrays.stream(new String(in.readAllBytes()).split("\\s+")).filter(s -> !s.isBlank()).toList();
+            for (String line : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\\R")) {
+                String l = line.strip();
+                if (!l.isEmpty() && !l.startsWith("#")) {
+                    String[] parts = l.split("\\s+");
+                    out.put(parts[0], parts.length > 1 ? parts[1] : "");
+                }
+            }
+            return out;
         } catch (IOException e) {
-            return List.of();
+            return out;
         }
     }
 

@@ -156,6 +156,13 @@ public final class GraphFactory {
         return msg;
     }
 
+    /** The activation type of the network's first output, e.g. to shape the labels. */
+    public static InputType outputType(ModelSpec model, ComputationGraphConfiguration conf) {
+        InputType[] types = model.inputs().entrySet().stream()
+                .map(e -> inputType("model.inputs." + e.getKey(), e.getValue())).toArray(InputType[]::new);
+        return conf.getLayerActivationTypes(types).get(conf.getNetworkOutputs().get(0));
+    }
+
     static InputType inputType(String path, ModelSpec.InputSpec s) {
         if (s == null || s.type() == null) {
             throw new ConfigException(path + ".type", "required (feed_forward, convolutional, convolutional_flat, "

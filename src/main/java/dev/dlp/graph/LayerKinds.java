@@ -3,6 +3,7 @@ package dev.dlp.graph;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
@@ -57,6 +58,10 @@ public final class LayerKinds {
         KINDS.put("batchnorm", p -> new BatchNormalization.Builder()
                 .decay(p.number("decay", 0.9))
                 .eps(p.number("eps", 1e-5))
+                .build());
+        // cnn_loss: per-pixel loss on a conv layer's output (no parameters), e.g. sigmoid + xent for images
+        KINDS.put("cnn_loss", p -> new CnnLossLayer.Builder(p.choice("loss", LossFunction.XENT, LossFunction.class))
+                .activation(p.choice("activation", Activation.SIGMOID, Activation.class))
                 .build());
         // upsampling: repeat each pixel size x size times
         KINDS.put("upsampling", p -> new Upsampling2D.Builder(p.positiveInt("size", 2)).build());

@@ -18,6 +18,29 @@ public final class Charts {
     private Charts() {
     }
 
+    /** A scatter plot of 2-D points coloured by an integer class (e.g. PCA of codes by digit). */
+    public static void scatter(Path out, String title, double[][] xy, int[] classes, int numClasses) {
+        XYChart chart = new XYChartBuilder().width(700).height(600).title(title).xAxisTitle("PC 1")
+                .yAxisTitle("PC 2").build();
+        chart.getStyler().setDefaultSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setMarkerSize(4);
+        for (int c = 0; c < numClasses; c++) {
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (int i = 0; i < xy.length; i++) {
+                if (classes[i] == c) {
+                    xs.add(xy[i][0]);
+                    ys.add(xy[i][1]);
+                }
+            }
+            if (!xs.isEmpty()) {
+                chart.addSeries(String.valueOf(c), xs, ys).setMarker(SeriesMarkers.CIRCLE);
+            }
+        }
+        Png.write(out, BitmapEncoder.getBufferedImage(chart));
+    }
+
     /** One panel: the named columns against epoch. Columns missing from the rows are skipped. */
     public record Panel(String title, String yAxis, List<String> columns) {
     }

@@ -234,6 +234,17 @@ public final class Trainer {
                 : CompletableFuture.supplyAsync(() -> data.batch(order, from, to), ex);
     }
 
+    /** The graph's own loss (as in train_loss) over every example of {@code data}, in batches of {@code batch}. */
+    public static double meanScore(ComputationGraph g, BatchSource data, int batch) {
+        double sum = 0;
+        int n = data.size();
+        for (int from = 0; from < n; from += batch) {
+            int to = Math.min(n, from + batch);
+            sum += g.score(data.batch(null, from, to), false) * (to - from);
+        }
+        return sum / n;
+    }
+
     /** Saves a model zip (with updater state) atomically. */
     public static void saveModel(ComputationGraph g, Path target) {
         AtomicFiles.write(target, tmp -> ModelSerializer.writeModel(g, tmp.toFile(), true));

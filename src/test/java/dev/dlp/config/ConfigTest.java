@@ -35,17 +35,26 @@ class ConfigTest {
 
     @ParameterizedTest
     @MethodSource("shipped")
-    void everyShippedConfigLoadsAndBuilds(String name) {
-        LenetConfig c = load(name, List.of()).value();
-        c.validate();
-        ComputationGraphConfiguration conf = GraphFactory.build(c.model(), c.train(), c.seed());
+    void everyShippedTrainingConfigLoadsAndBuilds(String name) {
+        String pipeline = ConfigLoader.shipped().get(name);
+        dev.dlp.pipelines.Pipeline<?> p = dev.dlp.pipelines.Pipelines.byName(pipeline).orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(p != null, name + " is not a training config");
+        var resolved = dev.dlp.pipelines.Launcher.resolve(p, ConfigLoader.resolve(name, name), List.of());
+        ComputationGraphConfiguration conf = resolved.graphConf();
         assertEquals(1, conf.getNetworkOutputs().size());
         assertFalse(conf.getVertices().isEmpty());
+        assertEquals(8, resolved.architecture().length() / 2, "architecture hash is 8 bytes of hex");
     }
 
     @Test
-    void shippedListIsComplete() {
-        assertEquals(List.of("lenet5", "mnist-mlp", "mnist-softmax"), shipped());
+    void shippedListIsCompleteAndNamesItsSubcommands() throws IOException {
+        try (var files = Files.list(Path.of("src/main/resources/configs"))) {
+            List<String> onDisk = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
+                    .map(n -> n.substring(0, n.length() - 5)).sorted().toList();
+            assertEquals(onDisk, shipped().stream().sorted().toList());
+        }
+        assertEquals("lenet", ConfigLoader.shipped().get("lenet5"));
+        assertEquals("conv-ae", ConfigLoader.shipped().get("conv-ae"));
     }
 
     @Test

@@ -39,7 +39,11 @@ class GraphFactoryTest {
                 layer("name", "m", "type", "merge", "inputs", List.of("up", "p")),
                 layer("name", "d", "type", "dense", "n_out", 8),
                 layer("name", "drop", "type", "dropout", "rate", 0.25),
-                layer("name", "out", "type", "output", "n_out", 3)));
+                layer("name", "out", "type", "output", "n_out", 3),
+                layer("name", "pxconv", "type", "conv", "kernel", 3, "n_out", 1, "padding", "same", "inputs", "c",
+                        "activation", "identity"),
+                layer("name", "px", "type", "cnn_loss", "inputs", "pxconv")));
+        ok = new ModelSpec(ok.inputs(), ok.layers(), List.of("out", "px"));
         for (String kind : LayerKinds.names()) {
             assertTrue(ok.layers().stream().anyMatch(l -> l.get("type").equals(kind)), "kind not covered: " + kind);
         }

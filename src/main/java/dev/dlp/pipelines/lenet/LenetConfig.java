@@ -24,6 +24,10 @@ public record LenetConfig(long seed, MnistConfig data, ModelSpec model, TrainCon
     @Override
     public void validate() {
         data.validate();
+        if (data.noise() != 0) {
+            throw new dev.dlp.config.ConfigException("data.noise", "only the autoencoder pipelines (ae, conv-ae) "
+                    + "add input noise; remove it or set it to 0");
+        }
         train.validate();
         checkpoint.validate();
     }

@@ -1,0 +1,74 @@
+package dev.dlp.pipelines.ae;
+
+import dev.dlp.config.ConfigLoader;
+import dev.dlp.data.DataException;
+import dev.dlp.data.Mnist;
+import dev.dlp.nd4j.Backend;
+import dev.dlp.pipelines.Context;
+import dev.dlp.pipelines.Launcher;
+import dev.dlp.run.AtomicFiles;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code dlp ae encode} / {@code dlp conv-ae encode}: the code of every image of a split as CSV. */
+public final class AeTools {
+    private AeTools() {
+    }
+
+    /** Which MNIST split to encode. */
+    public enum SplitName { TRAIN, TEST }
+
+    public static int encode(Path runDir, SplitName split, Path out, Context ctx) {
+        Path cfgFile = runDir.resolve("config.yaml");
+        if (!Files.isDirectory(runDir) || !Files.exists(cfgFile)) {
+            throw new dev.dlp.config.ConfigException("--model", "not a run directory (no config.yaml): " + runDir);
+        }
+        AeConfig cfg = ConfigLoader.load(new ConfigLoader.Source(cfgFile.toString(), cfgFile, null), List.of(),
+                AeConfig.class, AeConfig.DEFAULTS).value();
+        Path zip = Launcher.modelFile(runDir);
+        Path dataDir = ctx.dataDir(cfg.data().dir());
+        Mnist.Images images = split == SplitName.TEST ? cfg.data().loadTest(dataDir)
+                : Mnist.load(dataDir, Mnist.Split.TRAIN, cfg.data().trainLimit());
+        Backend.init(cfg.train().threads());
+        ComputationGraph g;
+        try {
+            g = ModelSerializer.restoreComputationGraph(zip.toFile(), false);
+        } catch (IOException | RuntimeException e) {
+            throw new DataException(zip + ": not a readable DL4J model zip (" + e.getMessage() + ")", e);
+        }
+        AePipeline.Split s = AePipeline.split(cfg, images, split == SplitName.TEST ? 3 : 1);
+        Codes codes = Codes.compute(g, cfg.codeLayer(), s.inputs(), images.labels());
+        AtomicFiles.write(out, tmp -> {
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+                 CSVPrinter p = new CSVPrinter(w, CSVFormat.DEFAULT)) {
+                List<String> header = new ArrayList<>(List.of("label"));
+                for (int j = 0; j < codes.width(); j++) {
+                    header.add("c" + j);
+                }
+                p.printRecord(header);
+                List<Object> row = new ArrayList<>(codes.width() + 1);
+                for (int i = 0; i < codes.count(); i++) {
+                    row.clear();
+                    row.add(codes.labels()[i]);
+                    for (int j = 0; j < codes.width(); j++) {
+                        row.add(codes.values()[i * codes.width() + j]);
+                    }
+                    p.printRecord(row);
+                }
+            }
+        });
+        ctx.out().printf("wrote %d codes of %d values (layer %s, %s split) to %s%n", codes.count(), codes.width(),
+                cfg.codeLayer(), split.name().toLowerCase(), out);
+        return 0;
+    }
+}

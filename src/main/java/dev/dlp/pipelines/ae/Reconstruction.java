@@ -1,0 +1,47 @@
+package dev.dlp.pipelines.ae;
+
+import dev.dlp.data.Mnist;
+import dev.dlp.nd4j.Arrays;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** One inference pass over (input, clean target) images: per-pixel binary cross-entropy and MSE. */
+final class Reconstruction {
+    private static final int BATCH = 500;
+    private static final double EPS = 1e-7;
+
+    private Reconstruction() {
+    }
+
+    /**
+     * @param bce        mean binary cross-entropy per pixel
+     * @param mse        mean squared error per pixel
+     * @param firstOut   reconstructions of the first {@code keep} examples, 784 floats each
+     */
+    record Result(double bce, double mse, float[] firstOut) {
+    }
+
+    static Result evaluate(ComputationGraph g, float[] inputs, float[] targets, int keep) {
+        int n = targets.length / Mnist.PIXELS;
+        double bce = 0;
+        double mse = 0;
+        float[] first = new float[Math.min(keep, n) * Mnist.PIXELS];
+        for (int from = 0; from < n; from += BATCH) {
+            int b = Math.min(BATCH, n - from);
+            INDArray x = Arrays.floats(inputs, from * Mnist.PIXELS, b, Mnist.PIXELS);
+            float[] out = g.output(false, x)[0].dup('c').data().asFloat(); // [b, 784] or [b, 1, 28, 28]
+            for (int i = 0; i < out.length; i++) {
+                double y = targets[from * Mnist.PIXELS + i];
+                double p = Math.min(1 - EPS, Math.max(EPS, out[i]));
+                bce -= y * Math.log(p) + (1 - y) * Math.log(1 - p);
+                mse += (out[i] - y) * (out[i] - y);
+            }
+            int copy = Math.min(first.length - from * Mnist.PIXELS, out.length);
+            if (copy > 0) {
+                System.arraycopy(out, 0, first, from * Mnist.PIXELS, copy);
+            }
+        }
+        long pixels = (long) n * Mnist.PIXELS;
+        return new Result(bce / pixels, mse / pixels, first);
+    }
+}
