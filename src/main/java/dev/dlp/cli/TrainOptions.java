@@ -38,6 +38,10 @@ public final class TrainOptions {
     String dataDir;
 
     RunOptions toRunOptions() {
-        return new RunOptions(config, List.copyOf(overrides), runsRoot, runName, seed, resume);
+        return toRunOptions(overrides);
+    }
+
+    RunOptions toRunOptions(List<String> withOverrides) {
+        return new RunOptions(config, List.copyOf(withOverrides), runsRoot, runName, seed, resume);
     }
 }

@@ -6,7 +6,11 @@ import dev.dlp.graph.ModelSpec;
 public interface PipelineConfig {
     long seed();
 
-    ModelSpec model();
+    /**
+     * The network. Feed-forward inputs may leave {@code size} out where the pipeline infers it from the data
+     * (tabular pipelines); see {@code Pipeline#network}.
+     */
+    ModelSpec network();
 
     TrainConfig train();
 

@@ -37,6 +37,7 @@ public final class LayerKinds {
         KINDS.put("output", p -> new OutputLayer.Builder(p.choice("loss", LossFunction.MCXENT, LossFunction.class))
                 .nOut(p.requiredPositiveInt("n_out"))
                 .activation(p.choice("activation", Activation.SOFTMAX, Activation.class))
+                .biasInit(p.number("bias_init", 0.0))
                 .build());
         // conv: 2-D convolution (cross-correlation); kernel/stride/dilation are n or [h, w]
         KINDS.put("conv", p -> {

@@ -29,6 +29,22 @@ public record ModelSpec(Map<String, InputSpec> inputs, List<Map<String, Object>>
         outputs = outputs == null ? List.of() : outputs;
     }
 
+    /** True when every input has the sizes its type needs (tabular pipelines leave feature counts out). */
+    public boolean complete() {
+        return inputs.values().stream().allMatch(s -> s.type() == null || switch (s.type()) {
+            case FEED_FORWARD, RECURRENT -> s.size() != null;
+            case CONVOLUTIONAL, CONVOLUTIONAL_FLAT -> s.height() != null && s.width() != null && s.channels() != null;
+        });
+    }
+
+    /** This spec with every feed-forward input that has no size given {@code size}. */
+    public ModelSpec withFeatureCount(int size) {
+        Map<String, InputSpec> in = new java.util.LinkedHashMap<>();
+        inputs.forEach((k, s) -> in.put(k, s.type() == InputKind.FEED_FORWARD && s.size() == null
+                ? new InputSpec(s.type(), size, s.height(), s.width(), s.channels(), s.length()) : s));
+        return new ModelSpec(in, layers, outputs);
+    }
+
     /**
      * One input.
      *

@@ -4,6 +4,7 @@ import dev.dlp.config.ConfigException;
 import dev.dlp.config.ConfigLoader;
 import dev.dlp.config.PipelineConfig;
 import dev.dlp.graph.GraphFactory;
+import dev.dlp.graph.ModelSpec;
 import dev.dlp.nd4j.Backend;
 import dev.dlp.run.AtomicFiles;
 import dev.dlp.run.BuildInfo;
@@ -42,7 +43,10 @@ public final class Launcher {
     private Launcher() {
     }
 
-    /** A config that passed every check, with where it came from. */
+    /**
+     * A config that passed every check, with where it came from. {@code graphConf} is null when the network
+     * depends on the data (then it is built after {@code prepare}, still before anything is written).
+     */
     public record Resolved<C>(ConfigLoader.Loaded<C> loaded, ComputationGraphConfiguration graphConf,
                               String architecture) {
         public C config() {
@@ -50,17 +54,37 @@ public final class Launcher {
         }
     }
 
-    /** Loads, overrides and validates a pipeline's config and builds its graph configuration. */
+    /** Loads, overrides and validates a pipeline's config and, when it does not depend on data, builds its graph. */
     public static <C extends PipelineConfig> Resolved<C> resolve(Pipeline<C> p, ConfigLoader.Source source,
                                                                  List<String> overrides) {
         ConfigLoader.Loaded<C> loaded = ConfigLoader.load(source, overrides, p.configType(), p.defaults());
         C cfg = loaded.value();
         try {
             cfg.validate();
-            ComputationGraphConfiguration conf = GraphFactory.build(cfg.model(), cfg.train(), cfg.seed());
-            return new Resolved<>(loaded, conf, GraphFactory.architectureHash(cfg.model()));
+            ModelSpec net = cfg.network();
+            if (net == null || !net.complete()) {
+                return new Resolved<>(loaded, null, null);
+            }
+            return new Resolved<>(loaded, GraphFactory.build(net, cfg.train(), cfg.seed()),
+                    GraphFactory.architectureHash(net));
         } catch (ConfigException e) {
             throw e.in(source.name());
+        }
+    }
+
+    /** The final graph for the prepared data (the config's, or one whose input sizes come from the data). */
+    static <C extends PipelineConfig> Resolved<C> withData(Pipeline<C> p, Resolved<C> r, Pipeline.Prepared data,
+                                                           String source) {
+        C cfg = r.config();
+        ModelSpec net = p.network(cfg, data);
+        if (r.graphConf() != null && net == cfg.network()) {
+            return r;
+        }
+        try {
+            return new Resolved<>(r.loaded(), GraphFactory.build(net, cfg.train(), cfg.seed()),
+                    GraphFactory.architectureHash(net));
+        } catch (ConfigException e) {
+            throw e.in(source);
         }
     }
 
@@ -89,6 +113,14 @@ public final class Launcher {
         }
         Resolved<C> r = resolve(p, source, overrides);
         C cfg = r.config();
+        LOG.info("config: {}{}", source.name(), overrides.isEmpty() ? "" : " with " + String.join(" ", overrides));
+
+        // phase 2: data (and the network, where its input sizes come from the data)
+        Backend.init(cfg.train().threads());
+        long td = System.nanoTime();
+        Pipeline.Prepared data = p.prepare(cfg, ctx);
+        LOG.info("data: {} training examples ({} s)", data.train().size(), secs(td));
+        r = withData(p, r, data, source.name());
         Checkpoints.State state = null;
         if (checkpoint != null) {
             state = Checkpoints.readState(checkpoint.file());
@@ -101,13 +133,6 @@ public final class Launcher {
                         + " differs from the checkpoint's seed " + state.seed());
             }
         }
-        LOG.info("config: {}{}", source.name(), overrides.isEmpty() ? "" : " with " + String.join(" ", overrides));
-
-        // phase 2: data
-        Backend.init(cfg.train().threads());
-        long td = System.nanoTime();
-        Pipeline.Prepared data = p.prepare(cfg, ctx);
-        LOG.info("data: {} training examples ({} s)", data.train().size(), secs(td));
 
         // phase 3: run directory
         RunDir run = resumeDir != null ? resumeDir : RunDir.create(o.runsRoot(), p.name(), o.runName());

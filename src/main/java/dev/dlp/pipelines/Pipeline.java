@@ -1,6 +1,7 @@
 package dev.dlp.pipelines;
 
 import dev.dlp.config.PipelineConfig;
+import dev.dlp.graph.ModelSpec;
 import dev.dlp.run.RunDir;
 import dev.dlp.run.Summary;
 import dev.dlp.train.BatchSource;
@@ -25,6 +26,14 @@ public interface Pipeline<C extends PipelineConfig> {
 
     /** Loads the training data and builds the validator; bad data throws {@code DataException}. */
     Prepared prepare(C config, Context ctx);
+
+    /**
+     * The network to train: the config's, with anything that depends on the data filled in (e.g. the number of
+     * feature columns of a CSV). Called after {@link #prepare}.
+     */
+    default ModelSpec network(C config, Prepared data) {
+        return config.network();
+    }
 
     /** After training: test-set evaluation, pictures, summary fields, and a result line on stdout. */
     void report(C config, Context ctx, ComputationGraph graph, Prepared data, RunDir run, Summary summary);

@@ -16,6 +16,8 @@ public final class Pipelines {
         ALL.put("lenet", LenetPipeline::new);
         ALL.put("ae", AePipeline::dense);
         ALL.put("conv-ae", AePipeline::conv);
+        ALL.put("regress", dev.dlp.pipelines.regress.RegressPipeline::new);
+        ALL.put("admit", dev.dlp.pipelines.admit.AdmitPipeline::new);
     }
 
     private Pipelines() {

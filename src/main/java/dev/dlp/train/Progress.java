@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.util.Locale;
 
 /**
- * Progress within an epoch: a progress bar on a terminal, or a plain log line every ~20% when output goes to a
+ * Progress within an epoch: a progress bar on a terminal, or a plain log line every ten seconds when output goes to a
  * file or pipe (batch jobs), or nothing when quiet.
  */
 public abstract class Progress implements AutoCloseable {
@@ -88,26 +88,29 @@ public abstract class Progress implements AutoCloseable {
         }
     }
 
+    /** Plain log lines for batch jobs: at most one every ten seconds within an epoch. */
     static final class Lines extends Progress {
+        private static final long EVERY_NANOS = 10_000_000_000L;
         private int batches;
-        private int nextReport;
         private int epoch;
         private int epochs;
+        private long last;
 
         @Override
         public void startEpoch(int epoch, int epochs, int batches, int firstBatch) {
             this.batches = batches;
             this.epoch = epoch;
             this.epochs = epochs;
-            this.nextReport = firstBatch + Math.max(1, batches / 5);
+            this.last = System.nanoTime();
         }
 
         @Override
         public void step(int batchesDone, double loss, double samplesPerSec) {
-            if (batchesDone >= nextReport && batchesDone < batches) {
+            long now = System.nanoTime();
+            if (now - last >= EVERY_NANOS && batchesDone < batches) {
                 LOG.info("epoch {}/{} batch {}/{}: {}", epoch + 1, epochs, batchesDone, batches,
                         stats(loss, samplesPerSec));
-                nextReport = batchesDone + Math.max(1, batches / 5);
+                last = now;
             }
         }
 

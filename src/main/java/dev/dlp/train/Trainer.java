@@ -162,7 +162,15 @@ public final class Trainer {
                 row.put("elapsed_s", round3(wallBefore + seconds(start)));
                 metrics.append(row);
                 lastRow = row;
-                LOG.info("epoch {}/{}: {}", epoch + 1, tc.epochs(), describe(row));
+                // many tiny epochs (full-batch regression): log about twenty of them, the rest at debug level
+                int every = Math.max(1, tc.epochs() / 20);
+                boolean logged = tc.epochs() <= 100 || (epoch + 1) % every == 0 || epoch == 0
+                        || epoch + 1 == tc.epochs();
+                if (logged) {
+                    LOG.info("epoch {}/{}: {}", epoch + 1, tc.epochs(), describe(row));
+                } else {
+                    LOG.debug("epoch {}/{}: {}", epoch + 1, tc.epochs(), describe(row));
+                }
 
                 Double m = metricValue(row, es.metric());
                 boolean improved = m != null && (Double.isNaN(best) || (minimise ? m < best : m > best));
@@ -182,8 +190,10 @@ public final class Trainer {
                 lossCount = 0;
                 epochTrain = 0;
                 firstBatch = 0;
-                job.summary().put("status", Summary.RUNNING).put("epochs_completed", epoch + 1)
-                        .put("iterations", iteration).put("final", row).save();
+                if (logged || epoch + 1 == tc.epochs()) {
+                    job.summary().put("status", Summary.RUNNING).put("epochs_completed", epoch + 1)
+                            .put("iterations", iteration).put("final", row).save();
+                }
                 if ((epoch + 1) % job.checkpoint().every() == 0 || lastEpoch) {
                     ckpts.save(g, new Checkpoints.State(epoch + 1, 0, iteration, job.seed(), job.architecture(), best,
                             bestEpoch, bad, 0, 0, 0, wallBefore + seconds(start)));

@@ -24,6 +24,11 @@ public record AeConfig(long seed, MnistConfig data, ModelSpec model, String code
             TrainConfig.DEFAULTS, CheckpointConfig.DEFAULTS);
 
     @Override
+    public ModelSpec network() {
+        return model;
+    }
+
+    @Override
     public void validate() {
         data.validate();
         train.validate();

@@ -80,8 +80,8 @@ public final class AePipeline implements Pipeline<AeConfig> {
 
     /** The target shape per example: the output layer's activation shape (784 or 1x28x28). */
     static long[] targetShape(AeConfig cfg) {
-        ComputationGraphConfiguration conf = GraphFactory.build(cfg.model(), cfg.train(), cfg.seed());
-        InputType out = GraphFactory.outputType(cfg.model(), conf);
+        ComputationGraphConfiguration conf = GraphFactory.build(cfg.network(), cfg.train(), cfg.seed());
+        InputType out = GraphFactory.outputType(cfg.network(), conf);
         long[] shape = out.getShape(false);
         long size = 1;
         for (long s : shape) {

@@ -22,6 +22,11 @@ public record LenetConfig(long seed, MnistConfig data, ModelSpec model, TrainCon
             TrainConfig.DEFAULTS, CheckpointConfig.DEFAULTS);
 
     @Override
+    public ModelSpec network() {
+        return model;
+    }
+
+    @Override
     public void validate() {
         data.validate();
         if (data.noise() != 0) {
