@@ -7,21 +7,37 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A grid of small grayscale images (digits, filters, feature maps), each scaled up, with an optional caption and
- * border colour, and optional row labels on the left.
+ * border colour, and optional row labels on the left. Tiles are scaled to fill their cell unless added with a
+ * fixed pixel scale (so that images of different sizes keep their relative size). {@link #sheet} lays out
+ * several rendered grids as panels of one picture.
  */
 public final class ImageGrid {
     private final int cols;
     private final int scale;
     private final List<Tile> tiles = new ArrayList<>();
     private final List<String> rowLabels = new ArrayList<>();
+    /** Tile index -> screen pixels per image pixel, for tiles that are not scaled to fill their cell. */
+    private final Map<Integer, Integer> fixedScales = new HashMap<>();
     private String title;
 
     /** One image: row-major values, shown with {@code lo..hi} mapped to black..white. */
     public record Tile(float[] values, int width, int height, float lo, float hi, String caption, Color border) {
+        /** A tile shown with its own min..max mapped to black..white. */
+        public static Tile normalised(float[] v, int w, int h, String caption) {
+            float lo = Float.POSITIVE_INFINITY;
+            float hi = Float.NEGATIVE_INFINITY;
+            for (float x : v) {
+                lo = Math.min(lo, x);
+                hi = Math.max(hi, x);
+            }
+            return new Tile(v, w, h, lo, hi, caption, null);
+        }
     }
 
     public ImageGrid(int cols, int scale) {
@@ -36,18 +52,18 @@ public final class ImageGrid {
 
     /** Adds a tile scaled to its own min..max. */
     public ImageGrid addNormalised(float[] v, int w, int h, String caption) {
-        float lo = Float.POSITIVE_INFINITY;
-        float hi = Float.NEGATIVE_INFINITY;
-        for (float x : v) {
-            lo = Math.min(lo, x);
-            hi = Math.max(hi, x);
-        }
-        return add(new Tile(v, w, h, lo, hi, caption, null));
+        return add(Tile.normalised(v, w, h, caption));
     }
 
     public ImageGrid add(Tile t) {
         tiles.add(t);
         return this;
+    }
+
+    /** Adds a tile drawn at exactly {@code pixelScale} screen pixels per image pixel (not fitted to its cell). */
+    public ImageGrid add(Tile t, int pixelScale) {
+        fixedScales.put(tiles.size(), Math.max(1, pixelScale));
+        return add(t);
     }
 
     /** Labels the row that the next tile starts (call when the previous row is full). */
@@ -72,10 +88,12 @@ public final class ImageGrid {
         int tw = 0;
         int th = 0;
         boolean captions = false;
-        for (Tile t : tiles) {
+        for (int i = 0; i < tiles.size(); i++) {
+            Tile t = tiles.get(i);
             if (t != null) {
-                tw = Math.max(tw, t.width() * scale);
-                th = Math.max(th, t.height() * scale);
+                int s = fixedScales.getOrDefault(i, scale);
+                tw = Math.max(tw, t.width() * s);
+                th = Math.max(th, t.height() * s);
                 captions |= t.caption() != null;
             }
         }
@@ -110,7 +128,7 @@ public final class ImageGrid {
             }
             int x0 = labelW + pad + (i % cols) * (tw + pad);
             int y0 = titleH + pad + (i / cols) * (th + capH + pad);
-            int scale = Math.max(1, Math.min(tw / t.width(), th / t.height()));
+            int scale = fixedScales.getOrDefault(i, Math.max(1, Math.min(tw / t.width(), th / t.height())));
             float range = t.hi() - t.lo();
             for (int y = 0; y < t.height(); y++) {
                 for (int x = 0; x < t.width(); x++) {
@@ -129,6 +147,39 @@ public final class ImageGrid {
                 g.setColor(t.border() != null ? t.border() : Color.BLACK);
                 g.drawString(t.caption(), x0, y0 + th + 12);
             }
+        }
+        g.dispose();
+        return img;
+    }
+
+    /**
+     * Rendered grids as panels of one picture, {@code cols} to a row, each framed in light gray, under an optional
+     * title.
+     */
+    public static BufferedImage sheet(String title, List<BufferedImage> panels, int cols) {
+        int pad = 8;
+        int pw = panels.stream().mapToInt(BufferedImage::getWidth).max().orElse(1);
+        int ph = panels.stream().mapToInt(BufferedImage::getHeight).max().orElse(1);
+        int rows = (panels.size() + cols - 1) / cols;
+        int titleH = title == null ? 0 : 26;
+        int w = cols * (pw + pad) + pad;
+        int h = titleH + rows * (ph + pad) + pad;
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        if (title != null) {
+            g.setColor(Color.BLACK);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+            g.drawString(title, pad, 18);
+        }
+        g.setColor(Color.LIGHT_GRAY);
+        for (int i = 0; i < panels.size(); i++) {
+            int x0 = pad + (i % cols) * (pw + pad);
+            int y0 = titleH + pad + (i / cols) * (ph + pad);
+            g.drawImage(panels.get(i), x0, y0, null);
+            g.drawRect(x0 - 2, y0 - 2, pw + 3, ph + 3);
         }
         g.dispose();
         return img;
