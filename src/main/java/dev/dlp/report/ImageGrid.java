@@ -154,25 +154,35 @@ public final class ImageGrid {
 
     /**
      * Rendered grids as panels of one picture, {@code cols} to a row, each framed in light gray, under an optional
-     * title.
+     * title (one line per {@code \n}; the picture is widened to fit it).
      */
     public static BufferedImage sheet(String title, List<BufferedImage> panels, int cols) {
         int pad = 8;
+        int lineH = 20;
+        Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 14);
+        String[] lines = title == null ? new String[0] : title.split("\n");
         int pw = panels.stream().mapToInt(BufferedImage::getWidth).max().orElse(1);
         int ph = panels.stream().mapToInt(BufferedImage::getHeight).max().orElse(1);
         int rows = (panels.size() + cols - 1) / cols;
-        int titleH = title == null ? 0 : 26;
-        int w = cols * (pw + pad) + pad;
+        int titleH = lines.length * lineH + (lines.length > 0 ? 6 : 0);
+        BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        Graphics2D pg = probe.createGraphics();
+        int titleW = 0;
+        for (String l : lines) {
+            titleW = Math.max(titleW, pg.getFontMetrics(titleFont).stringWidth(l) + 2 * pad);
+        }
+        pg.dispose();
+        int w = Math.max(cols * (pw + pad) + pad, titleW);
         int h = titleH + rows * (ph + pad) + pad;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, w, h);
-        if (title != null) {
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-            g.drawString(title, pad, 18);
+        g.setColor(Color.BLACK);
+        g.setFont(titleFont);
+        for (int i = 0; i < lines.length; i++) {
+            g.drawString(lines[i], pad, 18 + i * lineH);
         }
         g.setColor(Color.LIGHT_GRAY);
         for (int i = 0; i < panels.size(); i++) {

@@ -3,6 +3,7 @@ package dev.dlp.pipelines.convbasics;
 import dev.dlp.report.ImageGrid;
 import dev.dlp.report.Png;
 
+import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.List;
 final class ConvBasicsPicture {
     /** Screen pixels the input's longer side gets. */
     private static final int INPUT_PIXELS = 120;
+    private static final Color FRAME = Color.DARK_GRAY;
 
     private ConvBasicsPicture() {
     }
@@ -28,13 +30,15 @@ final class ConvBasicsPicture {
                     : "kernel " + c.kernel().size() + "x" + c.kernel().size() + ", d=" + c.dilation();
             ImageGrid panel = new ImageGrid(3, scale)
                     .title(c.kernel().name() + ", pad " + c.padding() + ", stride " + c.stride() + " → " + y.shape())
-                    .add(ImageGrid.Tile.normalised(x.values(), x.width(), x.height(), "input " + x.shape()), scale)
+                    .add(framed(ImageGrid.Tile.normalised(x.values(), x.width(), x.height(), "input " + x.shape())),
+                            scale)
                     .add(signed(k, kernel))
-                    .add(ImageGrid.Tile.normalised(y.values(), y.width(), y.height(), "output " + y.shape()), scale);
+                    .add(framed(ImageGrid.Tile.normalised(y.values(), y.width(), y.height(), "output " + y.shape())),
+                            scale);
             panels.add(panel.render());
         }
-        Png.write(out, ImageGrid.sheet("conv-basics: " + input.description() + ". Kernels: gray 0, white +, black -."
-                + " ND4J conv2d = cross-correlation (kernel not flipped).", panels, Math.min(cols, 4)));
+        Png.write(out, ImageGrid.sheet("conv-basics: " + input.description() + "\nND4J conv2d = cross-correlation "
+                + "(kernel not flipped). Kernels: gray 0, white +, black -.", panels, Math.min(cols, 4)));
     }
 
     /** A kernel tile with 0 as mid-gray, so that signs show. */
@@ -44,6 +48,11 @@ final class ConvBasicsPicture {
             m = Math.max(m, Math.abs(v));
         }
         m = m == 0 ? 1 : m;
-        return new ImageGrid.Tile(k.values(), k.size(), k.size(), -m, m, caption, null);
+        return new ImageGrid.Tile(k.values(), k.size(), k.size(), -m, m, caption, FRAME);
+    }
+
+    /** A frame shows where a tile ends, also when it is white (a box blur) or black (an empty output). */
+    private static ImageGrid.Tile framed(ImageGrid.Tile t) {
+        return new ImageGrid.Tile(t.values(), t.width(), t.height(), t.lo(), t.hi(), t.caption(), FRAME);
     }
 }
