@@ -147,7 +147,13 @@ public final class Launcher {
                 .put("backend", backend).put("threads", backend.get("threads"))
                 .put("versions", Map.of("dlp", BuildInfo.version(), "dl4j", BuildInfo.DL4J_VERSION,
                         "java", System.getProperty("java.version")))
-                .put("git_commit", BuildInfo.gitCommit()).save();
+                .put("git_commit", BuildInfo.gitCommit());
+        String sweep = System.getenv("DLP_SWEEP"); // set by dlp sweep for its child runs: "<sweep id>:<point>"
+        if (sweep != null && sweep.contains(":")) {
+            summary.put("sweep", Map.of("id", sweep.substring(0, sweep.lastIndexOf(':')),
+                    "point", sweep.substring(sweep.lastIndexOf(':') + 1)));
+        }
+        summary.save();
         ctx.out().println("run: " + run);
         ctx.out().flush();
 

@@ -50,6 +50,18 @@ public final class Summary {
         return this;
     }
 
+    /**
+     * The number a run is ranked by in sweeps and the run table, e.g. test accuracy (higher is better) or test
+     * MSE (lower is better).
+     */
+    public Summary mainMetric(String name, double value, boolean higherIsBetter) {
+        com.fasterxml.jackson.databind.node.ObjectNode m = root.putObject("main_metric");
+        m.put("name", name);
+        m.put("value", value);
+        m.put("goal", higherIsBetter ? "max" : "min");
+        return this;
+    }
+
     public String status() {
         return root.path("status").asText("");
     }

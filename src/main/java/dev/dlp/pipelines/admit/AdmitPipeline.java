@@ -129,6 +129,7 @@ public final class AdmitPipeline implements Pipeline<AdmitConfig> {
             AtomicFiles.writeString(run.resolve("admissions-synthetic.csv"), data.syntheticCsv());
         }
         summary.put("admit", res);
+        summary.mainMetric("test_accuracy", Metrics.accuracy(y, p), true);
         TabularRuns.saveEncoding(run.path(), d.encoding(), "probability of " + d.encoding().target() + "=1");
         Charts.curves(run.resolve("loss.png"), new MetricsLog(run.path()).rows(), List.of(
                 new Charts.Panel("loss per epoch", "log-loss", List.of("train_loss", "val_loss"))));

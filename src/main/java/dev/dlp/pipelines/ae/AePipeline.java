@@ -137,6 +137,7 @@ public final class AePipeline implements Pipeline<AeConfig> {
         t.put("examples", test.clean().size());
         t.put("noise", cfg.data().noise());
         summary.put("test", t);
+        summary.mainMetric("test_mse", r.mse(), false);
         Charts.curves(run.resolve("curves.png"), new MetricsLog(run.path()).rows(), List.of(
                 new Charts.Panel("loss (the network's own)", "loss", List.of("train_loss", "val_loss")),
                 new Charts.Panel("reconstruction error per pixel", "error", List.of("val_bce", "val_mse"))));

@@ -75,6 +75,7 @@ public final class LenetPipeline implements Pipeline<LenetConfig> {
         Data data = (Data) prepared.state();
         Classification.Result r = writeEval(g, data.test(), run.path());
         summary.put("test", Map.of("accuracy", r.accuracy(), "loss", r.loss(), "examples", data.test().size()));
+        summary.mainMetric("test_accuracy", r.accuracy(), true);
         summary.put("onednn_helper_layers", Backend.helperLayers(g));
         LenetPictures.curves(run.resolve("curves.png"), new MetricsLog(run.path()).rows());
         if (LenetPictures.filters(run.resolve("conv1-filters.png"), g)) {

@@ -136,6 +136,13 @@ public final class RegressPipeline implements Pipeline<RegressConfig> {
                         Metrics.r2(y, pGd), Metrics.r2(y, pRef)));
             }
             res.put(splits[s], m);
+            if (s == 1) {
+                if (logistic) {
+                    summary.mainMetric("test_accuracy", Metrics.accuracy(y, pGd), true);
+                } else {
+                    summary.mainMetric("test_rmse", Metrics.rmse(y, pGd), false);
+                }
+            }
         }
         summary.put("regression", res);
         StringBuilder coef = new StringBuilder("term,gradient_descent,reference\n");

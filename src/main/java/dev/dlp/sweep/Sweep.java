@@ -1,0 +1,304 @@
+package dev.dlp.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.dlp.config.ConfigException;
+import dev.dlp.config.ConfigLoader;
+import dev.dlp.run.AtomicFiles;
+import dev.dlp.run.RunDir;
+import dev.dlp.run.StateConflictException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs the points of a sweep as separate {@code dlp PIPELINE} processes, {@code parallel} at a time, each with
+ * its share of the cores. {@code sweep.json} records every point, its status and run directory as the sweep goes,
+ * so {@code --resume} reruns only what did not complete. A failed point is recorded and the sweep goes on.
+ */
+public final class Sweep {
+    private static final Logger LOG = LoggerFactory.getLogger(Sweep.class);
+
+    /** What to sweep. {@code resume} non-null continues an earlier sweep directory. */
+    public record Options(String pipeline, String config, List<String> sets, List<Points.Grid> grids,
+                          List<Points.Range> ranges, int draws, long seed, int parallel, Path runsRoot,
+                          Path resume, List<String> passThrough) {
+    }
+
+    private final Options o;
+    private final PrintWriter out;
+    private ObjectNode doc;
+    private Path dir;
+
+    private Sweep(Options o, PrintWriter out) {
+        this.o = o;
+        this.out = out;
+    }
+
+    public static int run(Options o, PrintWriter out) {
+        return new Sweep(o, out).run();
+    }
+
+    private int run() {
+        if (o.resume() != null) {
+            dir = o.resume();
+            Path file = dir.resolve("sweep.json");
+            if (!Files.isRegularFile(file)) {
+                throw new ConfigException("--resume", "not a sweep directory (no sweep.json): " + dir);
+            }
+            try {
+                doc = (ObjectNode) ConfigLoader.json().readTree(file.toFile());
+            } catch (IOException | ClassCastException e) {
+                throw new StateConflictException(file + ": unreadable (" + e.getMessage() + ")");
+            }
+        } else {
+            List<Map<String, String>> points = Points.expand(o.grids(), o.ranges(), o.draws(), o.seed());
+            if (points.size() == 1 && points.get(0).isEmpty()) {
+                throw new ConfigException("--grid", "nothing to sweep: give --grid key=v1,v2 and/or --random N "
+                        + "--range key=lo:hi");
+            }
+            dir = RunDir.create(o.runsRoot(), "sweeps", null).path();
+            doc = ConfigLoader.json().createObjectNode();
+            doc.put("id", dir.getFileName().toString());
+            doc.put("pipeline", o.pipeline());
+            if (o.config() != null) {
+                doc.put("config", o.config());
+            }
+            doc.set("sets", ConfigLoader.json().valueToTree(o.sets()));
+            doc.set("pass_through", ConfigLoader.json().valueToTree(o.passThrough()));
+            doc.put("runs_root", o.runsRoot().toString());
+            doc.put("parallel", o.parallel());
+            ArrayNode arr = doc.putArray("points");
+            for (int i = 0; i < points.size(); i++) {
+                ObjectNode p = arr.addObject();
+                p.put("index", i);
+                p.set("overrides", ConfigLoader.json().valueToTree(points.get(i)));
+                p.put("status", "pending");
+            }
+            save();
+        }
+        String id = doc.path("id").asText();
+        ArrayNode points = (ArrayNode) doc.get("points");
+        List<Integer> todo = new ArrayList<>();
+        for (JsonNode p : points) {
+            if (!"completed".equals(p.path("status").asText())) {
+                todo.add(p.path("index").asInt());
+            }
+        }
+        int parallel = Math.max(1, doc.path("parallel").asInt(o.parallel()));
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
+        out.printf("sweep: %s (%d points, %d to run, %d at a time, %d native threads each)%n", dir, points.size(),
+                todo.size(), parallel, threads);
+        out.flush();
+        try {
+            Files.createDirectories(dir.resolve("logs"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int index : todo) {
+                ObjectNode p = (ObjectNode) points.get(index);
+                futures.add(pool.submit(() -> runPoint(id, p, threads)));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (Exception e) {
+                    throw new IllegalStateException("sweep worker failed: " + e.getMessage(), e);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return report(points);
+    }
+
+    private synchronized void save() {
+        try {
+            AtomicFiles.writeString(dir.resolve("sweep.json"),
+                    ConfigLoader.json().writerWithDefaultPrettyPrinter().writeValueAsString(doc) + "\n");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void runPoint(String id, ObjectNode p, int threads) {
+        int index = p.path("index").asInt();
+        List<String> cmd = new ArrayList<>(javaCommand());
+        cmd.add(doc.path("pipeline").asText());
+        cmd.add("-q");
+        cmd.addAll(List.of("--runs-root", doc.path("runs_root").asText(), "--run-name", "sweep-p" + index));
+        if (doc.hasNonNull("config")) {
+            cmd.addAll(List.of("--config", doc.path("config").asText()));
+        }
+        doc.path("pass_through").forEach(a -> cmd.add(a.asText()));
+        boolean threadsGiven = false;
+        for (JsonNode s : doc.path("sets")) {
+            cmd.addAll(List.of("--set", s.asText()));
+            threadsGiven |= s.asText().startsWith("train.threads=");
+        }
+        Iterator<Map.Entry<String, JsonNode>> it = p.path("overrides").fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            cmd.addAll(List.of("--set", e.getKey() + "=" + e.getValue().asText()));
+            threadsGiven |= e.getKey().equals("train.threads");
+        }
+        if (!threadsGiven) {
+            cmd.addAll(List.of("--set", "train.threads=" + threads));
+        }
+        Path log = dir.resolve("logs").resolve("point-" + index + ".log");
+        synchronized (this) {
+            p.put("status", "running");
+            p.remove("exit_code");
+            save();
+        }
+        int code;
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().put("DLP_SWEEP", id + ":" + index);
+            pb.environment().put("DLP_NO_PROGRESS_BAR", "1");
+            code = pb.start().waitFor();
+        } catch (IOException e) {
+            code = -1;
+            LOG.warn("point {}: cannot start: {}", index, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            code = -1;
+        }
+        String runDir = null;
+        String error = null;
+        try {
+            for (String line : Files.readAllLines(log)) {
+                if (line.startsWith("run: ")) {
+                    runDir = line.substring(5).trim();
+                } else if (line.startsWith("dlp: error: ")) {
+                    error = line.substring(12);
+                }
+            }
+        } catch (IOException ignored) {
+            // no log: the process did not start
+        }
+        synchronized (this) {
+            p.put("status", code == 0 ? "completed" : "failed");
+            p.put("exit_code", code);
+            if (runDir != null) {
+                p.put("run_dir", runDir);
+                JsonNode metric = mainMetric(Path.of(runDir));
+                if (metric != null) {
+                    p.set("main_metric", metric);
+                }
+            }
+            if (error != null) {
+                p.put("error", error);
+            }
+            save();
+        }
+        String pointText = p.path("overrides").toString();
+        if (code == 0) {
+            LOG.info("point {} {}: completed", index, pointText);
+        } else {
+            LOG.warn("point {} {}: failed (exit {}){}; log: {}", index, pointText, code,
+                    error == null ? "" : ": " + error, log);
+        }
+    }
+
+    private static JsonNode mainMetric(Path runDir) {
+        try {
+            JsonNode s = ConfigLoader.json().readTree(runDir.resolve("summary.json").toFile());
+            return s.has("main_metric") ? s.get("main_metric") : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The command that starts this same program: java, its memory/system options, classpath, main class. */
+    static List<String> javaCommand() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("-X") || a.startsWith("-D")) {
+                cmd.add(a);
+            }
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.dlp.cli.Main"));
+        return cmd;
+    }
+
+    /** Prints the points sorted by the pipeline's main metric and writes sweep.csv; exit 0 if all completed. */
+    private int report(ArrayNode points) {
+        List<JsonNode> rows = new ArrayList<>();
+        points.forEach(rows::add);
+        String goal = rows.stream().map(r -> r.path("main_metric").path("goal").asText(null))
+                .filter(g -> g != null).findFirst().orElse("max");
+        rows.sort((a, b) -> {
+            boolean ha = a.path("main_metric").has("value");
+            boolean hb = b.path("main_metric").has("value");
+            if (ha != hb) {
+                return ha ? -1 : 1;
+            }
+            if (!ha) {
+                return Integer.compare(a.path("index").asInt(), b.path("index").asInt());
+            }
+            int c = Double.compare(a.path("main_metric").path("value").asDouble(),
+                    b.path("main_metric").path("value").asDouble());
+            return goal.equals("max") ? -c : c;
+        });
+        List<String> keys = new ArrayList<>();
+        rows.forEach(r -> r.path("overrides").fieldNames().forEachRemaining(k -> {
+            if (!keys.contains(k)) {
+                keys.add(k);
+            }
+        }));
+        String metricName = rows.stream().map(r -> r.path("main_metric").path("name").asText(null))
+                .filter(n -> n != null).findFirst().orElse("main_metric");
+        List<String> header = new ArrayList<>(List.of("point", "status", metricName));
+        header.addAll(keys);
+        header.add("run_dir");
+        List<List<String>> table = new ArrayList<>();
+        int failed = 0;
+        for (JsonNode r : rows) {
+            List<String> row = new ArrayList<>();
+            row.add(r.path("index").asText());
+            String status = r.path("status").asText();
+            row.add(status.equals("failed") ? "failed (exit " + r.path("exit_code").asText() + ")" : status);
+            failed += status.equals("completed") ? 0 : 1;
+            row.add(r.path("main_metric").has("value") ? String.format(java.util.Locale.ROOT, "%.6g",
+                    r.path("main_metric").path("value").asDouble()) : "-");
+            for (String k : keys) {
+                row.add(r.path("overrides").path(k).asText("-"));
+            }
+            row.add(r.path("run_dir").asText(r.path("error").asText("-")));
+            table.add(row);
+        }
+        RunTable.print(out, header, table);
+        RunTable.writeCsv(dir.resolve("sweep.csv"), header, table);
+        out.printf("%d of %d points completed; sorted by %s (%s is best); table: %s%n", rows.size() - failed,
+                rows.size(), metricName, goal.equals("max") ? "highest" : "lowest", dir.resolve("sweep.csv"));
+        out.flush();
+        return failed == 0 ? 0 : 1;
+    }
+
+    /** For tests: the ordered map of a point's overrides. */
+    static Map<String, String> overrides(JsonNode point) {
+        Map<String, String> m = new LinkedHashMap<>();
+        point.path("overrides").fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+        return m;
+    }
+}

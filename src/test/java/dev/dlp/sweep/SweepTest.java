@@ -1,0 +1,111 @@
+package dev.dlp.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.dlp.SyntheticMnist;
+import dev.dlp.TestCli;
+import dev.dlp.config.ConfigLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A real sweep of tiny lenet runs as child processes, two at a time, with a failing point; then runs and resume. */
+class SweepTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sweepRunsPointsInParallelRecordsFailuresAndResumesOnlyUnfinishedOnes() throws IOException {
+        Path data = tmp.resolve("data");
+        SyntheticMnist.write(data, 400, 50);
+        Path root = tmp.resolve("models");
+        TestCli.Outcome o = TestCli.run("sweep", "lenet", "--config", "mnist-softmax", "--data-dir", data.toString(),
+                "--runs-root", root.toString(), "--grid", "train.batch_size=16,32", "--grid",
+                "train.updater.lr=0.01,-1", "--set", "train.epochs=1", "--set", "data.val_size=100",
+                "--parallel", "2");
+        assertEquals(1, o.exit(), "a failed point makes the sweep exit 1: " + o);
+        Path sweepDir;
+        try (Stream<Path> s = Files.list(root.resolve("sweeps"))) {
+            sweepDir = s.findFirst().orElseThrow();
+        }
+        JsonNode doc = ConfigLoader.json().readTree(sweepDir.resolve("sweep.json").toFile());
+        assertEquals(4, doc.path("points").size());
+        Set<String> runDirs = new HashSet<>();
+        int completed = 0;
+        for (JsonNode p : doc.path("points")) {
+            boolean bad = p.path("overrides").path("train.updater.lr").asText().equals("-1");
+            assertEquals(bad ? "failed" : "completed", p.path("status").asText(), p.toString());
+            if (bad) {
+                assertEquals(2, p.path("exit_code").asInt(), "invalid value: exit 2");
+                assertTrue(p.path("error").asText().contains("train.updater.lr"), p.toString());
+            } else {
+                completed++;
+                assertTrue(runDirs.add(p.path("run_dir").asText()), "parallel points never share a run dir");
+                JsonNode summary = ConfigLoader.json().readTree(Path.of(p.path("run_dir").asText())
+                        .resolve("summary.json").toFile());
+                assertEquals(doc.path("id").asText(), summary.path("sweep").path("id").asText());
+                assertEquals("test_accuracy", p.path("main_metric").path("name").asText());
+                assertEquals(1, summary.path("threads").asInt(), "2 cores / 2 parallel points = 1 thread each");
+            }
+        }
+        assertEquals(2, completed);
+        List<String> csv = Files.readAllLines(sweepDir.resolve("sweep.csv"));
+        assertEquals(5, csv.size());
+        assertTrue(csv.get(1).contains("completed") && csv.get(4).contains("failed"), "sorted: completed first");
+        assertTrue(o.out().contains("2 of 4 points completed"), o.out());
+
+        TestCli.Outcome runs = TestCli.run("runs", "lenet", "--runs-root", root.toString(), "--sweep",
+                doc.path("id").asText());
+        assertEquals(0, runs.exit(), runs.toString());
+        String[] lines = runs.out().strip().split("\n");
+        assertEquals(3, lines.length, runs.out());
+        assertTrue(lines[0].contains("train.batch_size"), "differing keys are columns: " + lines[0]);
+        assertTrue(!lines[0].contains("train.epochs"), "keys that agree are not: " + lines[0]);
+
+        TestCli.Outcome resumed = TestCli.run("sweep", "--resume", sweepDir.toString());
+        assertEquals(1, resumed.exit());
+        assertTrue(resumed.out().contains("4 points, 2 to run"), resumed.out());
+        JsonNode after = ConfigLoader.json().readTree(sweepDir.resolve("sweep.json").toFile());
+        for (int i = 0; i < 4; i++) {
+            if (doc.path("points").get(i).path("status").asText().equals("completed")) {
+                assertEquals(doc.path("points").get(i).path("run_dir"), after.path("points").get(i).path("run_dir"),
+                        "finished points are not rerun");
+            }
+        }
+        try (Stream<Path> s = Files.list(root.resolve("lenet"))) {
+            assertEquals(2, s.count(), "no new run directories for finished points");
+        }
+    }
+
+    @Test
+    void sweepRejectsUnknownPipelinesAndEmptySweeps() {
+        TestCli.Outcome o = TestCli.run("sweep", "lenat", "--grid", "seed=1,2", "--runs-root", tmp.toString());
+        assertEquals(2, o.exit());
+        assertTrue(o.err().contains("did you mean 'lenet'"), o.toString());
+        assertEquals(2, TestCli.run("sweep", "lenet", "--runs-root", tmp.toString()).exit());
+        assertEquals(2, TestCli.run("sweep", "lenet", "--grid", "seed", "--runs-root", tmp.toString()).exit());
+    }
+
+    @Test
+    void runsReportsUnreadableDirectoriesAndSkipsThem() throws IOException {
+        Path root = tmp.resolve("r");
+        Files.createDirectories(root.resolve("lenet/broken"));
+        Path ok = Files.createDirectories(root.resolve("lenet/20260101T000000Z-aaaaaa"));
+        Files.writeString(ok.resolve("summary.json"), "{\"status\":\"completed\",\"main_metric\":{\"name\":\"acc\","
+                + "\"value\":0.5,\"goal\":\"max\"}}");
+        TestCli.Outcome o = TestCli.run("runs", "--runs-root", root.toString());
+        assertEquals(0, o.exit(), o.toString());
+        assertTrue(o.err().contains("skipped") && o.err().contains("broken"), o.toString());
+        assertTrue(o.out().contains("20260101T000000Z-aaaaaa") && o.out().contains("0.5"), o.out());
+        assertEquals(2, TestCli.run("runs", "--runs-root", root.toString(), "--sort", "nope").exit());
+    }
+}
