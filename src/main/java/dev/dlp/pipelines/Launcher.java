@@ -240,6 +240,20 @@ public final class Launcher {
         return Math.round(v * 1000) / 1000.0;
     }
 
+    /**
+     * Loads the trained model of a run directory (or a model zip) for inference, after setting up the backend
+     * with {@code threads} native threads; a missing or unreadable model is an input error.
+     */
+    public static ComputationGraph loadModel(Path runOrZip, int threads) {
+        Path zip = modelFile(runOrZip);
+        Backend.init(threads);
+        try {
+            return org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(zip.toFile(), false);
+        } catch (IOException | RuntimeException e) {
+            throw new dev.dlp.data.DataException(zip + ": not a readable DL4J model zip (" + e.getMessage() + ")", e);
+        }
+    }
+
     /** The model zip of a run directory, or the zip itself; bad paths are input errors. */
     public static Path modelFile(Path runOrZip) {
         if (Files.isDirectory(runOrZip)) {

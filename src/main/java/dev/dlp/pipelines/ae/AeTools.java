@@ -1,18 +1,14 @@
 package dev.dlp.pipelines.ae;
 
 import dev.dlp.config.ConfigLoader;
-import dev.dlp.data.DataException;
 import dev.dlp.data.Mnist;
-import dev.dlp.nd4j.Backend;
 import dev.dlp.pipelines.Context;
 import dev.dlp.pipelines.Launcher;
 import dev.dlp.run.AtomicFiles;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 
-import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,17 +31,10 @@ public final class AeTools {
         }
         AeConfig cfg = ConfigLoader.load(new ConfigLoader.Source(cfgFile.toString(), cfgFile, null), List.of(),
                 AeConfig.class, AeConfig.DEFAULTS).value();
-        Path zip = Launcher.modelFile(runDir);
         Path dataDir = ctx.dataDir(cfg.data().dir());
         Mnist.Images images = split == SplitName.TEST ? cfg.data().loadTest(dataDir)
                 : Mnist.load(dataDir, Mnist.Split.TRAIN, cfg.data().trainLimit());
-        Backend.init(cfg.train().threads());
-        ComputationGraph g;
-        try {
-            g = ModelSerializer.restoreComputationGraph(zip.toFile(), false);
-        } catch (IOException | RuntimeException e) {
-            throw new DataException(zip + ": not a readable DL4J model zip (" + e.getMessage() + ")", e);
-        }
+        ComputationGraph g = Launcher.loadModel(runDir, cfg.train().threads());
         AePipeline.Split s = AePipeline.split(cfg, images, split == SplitName.TEST ? 3 : 1);
         Codes codes = Codes.compute(g, cfg.codeLayer(), s.inputs(), images.labels());
         AtomicFiles.write(out, tmp -> {

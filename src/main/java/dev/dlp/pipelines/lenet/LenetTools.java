@@ -3,11 +3,9 @@ package dev.dlp.pipelines.lenet;
 import dev.dlp.config.ConfigLoader;
 import dev.dlp.data.DataException;
 import dev.dlp.data.Mnist;
-import dev.dlp.nd4j.Backend;
 import dev.dlp.pipelines.Context;
 import dev.dlp.pipelines.Launcher;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -30,13 +28,7 @@ public final class LenetTools {
     public enum Invert { AUTO, YES, NO }
 
     static ComputationGraph loadModel(Path runOrZip) {
-        Path zip = Launcher.modelFile(runOrZip);
-        Backend.init(0);
-        try {
-            return ModelSerializer.restoreComputationGraph(zip.toFile(), false);
-        } catch (IOException | RuntimeException e) {
-            throw new DataException(zip + ": not a readable DL4J model zip (" + e.getMessage() + ")", e);
-        }
+        return Launcher.loadModel(runOrZip, 0);
     }
 
     /** The run's own config when {@code runOrZip} is a run directory, else the defaults. */

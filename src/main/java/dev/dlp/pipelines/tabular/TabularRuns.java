@@ -6,11 +6,9 @@ import dev.dlp.config.ConfigLoader;
 import dev.dlp.data.DataException;
 import dev.dlp.data.Table;
 import dev.dlp.nd4j.Arrays;
-import dev.dlp.nd4j.Backend;
 import dev.dlp.pipelines.Launcher;
 import dev.dlp.run.AtomicFiles;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -96,14 +94,7 @@ public final class TabularRuns {
             throw new DataException(pre + ": unreadable (" + e.getMessage() + ")", e);
         }
         double[] x = enc.encode(values);
-        Path zip = Launcher.modelFile(runDir);
-        Backend.init(1);
-        ComputationGraph g;
-        try {
-            g = ModelSerializer.restoreComputationGraph(zip.toFile(), false);
-        } catch (IOException | RuntimeException e) {
-            throw new DataException(zip + ": not a readable DL4J model zip (" + e.getMessage() + ")", e);
-        }
+        ComputationGraph g = Launcher.loadModel(runDir, 1);
         return new Prediction(output, enc.unscale(outputs(g, new double[][]{x})[0]));
     }
 }
