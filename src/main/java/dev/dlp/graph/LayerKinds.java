@@ -2,6 +2,11 @@ package dev.dlp.graph;
 
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
+import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -68,6 +73,33 @@ public final class LayerKinds {
         KINDS.put("upsampling", p -> new Upsampling2D.Builder(p.positiveInt("size", 2)).build());
         // merge: concatenate inputs along the feature/channel axis
         KINDS.put("merge", p -> new MergeVertex());
+        // embedding_seq: token ids [batch, 1, time] -> vectors [batch, n_out, time]. DL4J takes the vocabulary
+        // size (n_in) from the size of the recurrent input type, so declare the id input with size = vocabulary
+        KINDS.put("embedding_seq", p -> new EmbeddingSequenceLayer.Builder()
+                .nOut(p.requiredPositiveInt("n_out"))
+                .hasBias(false)
+                .build());
+        // lstm: n_out units over a time series
+        KINDS.put("lstm", p -> new LSTM.Builder()
+                .nOut(p.requiredPositiveInt("n_out"))
+                .activation(p.choice("activation", Activation.TANH, Activation.class))
+                .build());
+        // rnn_output: a dense + loss at every time step (softmax / mcxent over a vocabulary)
+        KINDS.put("rnn_output", p -> new RnnOutputLayer.Builder(p.choice("loss", LossFunction.MCXENT,
+                LossFunction.class))
+                .nOut(p.requiredPositiveInt("n_out"))
+                .activation(p.choice("activation", Activation.SOFTMAX, Activation.class))
+                .build());
+        // last_time_step: [batch, size, time] -> [batch, size], the last step that mask_input's mask keeps
+        KINDS.put("last_time_step", p -> new LastTimeStepVertex(p.text("mask_input", null)));
+        // duplicate_to_time_series: [batch, size] -> [batch, size, time] with as many steps as like_input
+        KINDS.put("duplicate_to_time_series", p -> {
+            String like = p.text("like_input", null);
+            if (like == null) {
+                throw new ConfigException(p.path() + ".like_input", "required: the input whose length to copy");
+            }
+            return new DuplicateToTimeSeriesVertex(like);
+        });
     }
 
     private LayerKinds() {

@@ -62,7 +62,7 @@ public final class Launcher {
         try {
             cfg.validate();
             ModelSpec net = cfg.network();
-            if (net == null || !net.complete()) {
+            if (net == null || !net.complete() || p.networkFromData()) {
                 return new Resolved<>(loaded, null, null);
             }
             return new Resolved<>(loaded, GraphFactory.build(net, cfg.train(), cfg.seed()),

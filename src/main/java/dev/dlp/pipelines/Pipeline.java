@@ -35,6 +35,11 @@ public interface Pipeline<C extends PipelineConfig> {
         return config.network();
     }
 
+    /** True when {@link #network} fills in sizes from the data, so the graph is built after {@link #prepare}. */
+    default boolean networkFromData() {
+        return false;
+    }
+
     /** After training: test-set evaluation, pictures, summary fields, and a result line on stdout. */
     void report(C config, Context ctx, ComputationGraph graph, Prepared data, RunDir run, Summary summary);
 

@@ -18,6 +18,7 @@ public final class Pipelines {
         ALL.put("conv-ae", AePipeline::conv);
         ALL.put("regress", dev.dlp.pipelines.regress.RegressPipeline::new);
         ALL.put("admit", dev.dlp.pipelines.admit.AdmitPipeline::new);
+        ALL.put("seq2seq", dev.dlp.pipelines.seq2seq.Seq2SeqPipeline::new);
     }
 
     private Pipelines() {

@@ -1,0 +1,218 @@
+package dev.dlp.pipelines.seq2seq;
+
+import dev.dlp.config.ConfigException;
+import dev.dlp.config.TrainConfig;
+import dev.dlp.graph.GraphFactory;
+import dev.dlp.graph.ModelSpec;
+import dev.dlp.nd4j.Arrays;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The inference decoders of a trained encoder/decoder graph. The encoder runs once per input (its summary is
+ * the activation of the vertex feeding the {@code duplicate_to_time_series} vertex); the decoder half of the
+ * training graph is rebuilt as its own graph whose input replaces that vertex, takes the trained parameters,
+ * and is stepped with {@code rnnTimeStep}, so each step costs one time step, never the whole prefix again.
+ */
+final class Decoders {
+    static final String ENCODER_IN = "encoder_in";
+    static final String DECODER_IN = "decoder_in";
+
+    private final ComputationGraph training;
+    private final ComputationGraph decoder;
+    private final String summaryVertex;
+    private final Vocab vocab;
+    private final int maxLength;
+
+    Decoders(ComputationGraph training, ModelSpec spec, TrainConfig train, long seed, Vocab vocab, int maxLength) {
+        this.training = training;
+        this.vocab = vocab;
+        this.maxLength = maxLength;
+        Map<String, Object> dup = spec.layers().stream()
+                .filter(l -> "duplicate_to_time_series".equals(l.get("type"))).findFirst()
+                .orElseThrow(() -> new ConfigException("model.layers", "needs a duplicate_to_time_series vertex "
+                        + "carrying the encoder's summary to the decoder"));
+        String dupName = dup.get("name").toString();
+        Object in = dup.get("inputs");
+        summaryVertex = in instanceof List<?> l ? l.get(0).toString() : String.valueOf(in);
+        ComputationGraphConfiguration conf = training.getConfiguration();
+        InputType summaryType = conf.getLayerActivationTypes(false, false, spec.inputs().values().stream()
+                .map(s -> InputType.recurrent(s.size())).toArray(InputType[]::new)).get(summaryVertex);
+        int h = (int) summaryType.arrayElementsPerExample();
+
+        // the decoder half: every layer that depends on decoder_in or on the duplicated summary
+        Set<String> fromDecoder = new HashSet<>(List.of(DECODER_IN, dupName));
+        List<Map<String, Object>> layers = new ArrayList<>();
+        String previous = null;
+        for (Map<String, Object> l : spec.layers()) {
+            String name = l.get("name").toString();
+            Object li = l.get("inputs");
+            List<String> inputs = li == null ? (previous == null ? List.of() : List.of(previous))
+                    : li instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of(li.toString());
+            previous = name;
+            if (!name.equals(dupName) && inputs.stream().anyMatch(fromDecoder::contains)) {
+                fromDecoder.add(name);
+                Map<String, Object> copy = new LinkedHashMap<>(l);
+                copy.put("inputs", inputs);
+                layers.add(copy);
+            }
+        }
+        Map<String, ModelSpec.InputSpec> inputs = new LinkedHashMap<>();
+        inputs.put(DECODER_IN, spec.inputs().get(DECODER_IN));
+        inputs.put(dupName, new ModelSpec.InputSpec(ModelSpec.InputKind.RECURRENT, h, null, null, null, null));
+        // (decoder_in keeps the training graph's declared size: the vocabulary, for its embedding layer)
+        decoder = new ComputationGraph(GraphFactory.build(new ModelSpec(inputs, layers, spec.outputs()), train, seed));
+        decoder.init();
+        for (Map<String, Object> l : layers) {
+            Layer target = decoder.getLayer(l.get("name").toString());
+            if (target != null && target.numParams() > 0) {
+                target.setParams(training.getLayer(l.get("name").toString()).params().dup());
+            }
+        }
+    }
+
+    /** The encoder's summary of each source, [b, H]. */
+    INDArray encode(List<int[]> sources) {
+        int b = sources.size();
+        int ts = sources.stream().mapToInt(s -> s.length).max().orElse(1);
+        float[] enc = new float[b * ts];
+        float[] mask = new float[b * ts];
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < sources.get(i).length; j++) {
+                enc[i * ts + j] = sources.get(i)[j];
+                mask[i * ts + j] = 1;
+            }
+        }
+        float[] go = new float[b];
+        java.util.Arrays.fill(go, Vocab.GO);
+        float[] ones = new float[b];
+        java.util.Arrays.fill(ones, 1f);
+        training.setLayerMaskArrays(new INDArray[]{Arrays.floats(mask, 0, b, ts), Arrays.floats(ones, 0, b, 1)},
+                null);
+        try {
+            return training.feedForward(new INDArray[]{Arrays.floats(enc, 0, b, 1, ts), Arrays.floats(go, 0, b, 1,
+                    1)}, false).get(summaryVertex).dup();
+        } finally {
+            training.clearLayerMaskArrays();
+        }
+    }
+
+    private INDArray step(int[] tokens, INDArray summary) {
+        float[] t = new float[tokens.length];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = tokens[i];
+        }
+        INDArray out = decoder.rnnTimeStep(Arrays.floats(t, 0, tokens.length, 1, 1),
+                summary.reshape(summary.size(0), summary.size(1), 1))[0];
+        return out.reshape(out.size(0), out.size(1)); // [b, V] probabilities
+    }
+
+    /** Greedy decoding of a batch: each step feeds back the most likely token, until {@code <EOS>}. */
+    List<int[]> greedy(List<int[]> sources) {
+        INDArray summary = encode(sources);
+        int b = sources.size();
+        decoder.rnnClearPreviousState();
+        int[] tokens = new int[b];
+        java.util.Arrays.fill(tokens, Vocab.GO);
+        List<List<Integer>> out = new ArrayList<>();
+        boolean[] done = new boolean[b];
+        for (int i = 0; i < b; i++) {
+            out.add(new ArrayList<>());
+        }
+        for (int t = 0; t < maxLength; t++) {
+            INDArray next = step(tokens, summary).argMax(1);
+            boolean all = true;
+            for (int i = 0; i < b; i++) {
+                tokens[i] = next.getInt(i);
+                if (!done[i]) {
+                    out.get(i).add(tokens[i]);
+                    done[i] = tokens[i] == Vocab.EOS;
+                }
+                all &= done[i];
+            }
+            if (all) {
+                break;
+            }
+        }
+        decoder.rnnClearPreviousState();
+        return out.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toList();
+    }
+
+    /** A partial hypothesis of beam search. */
+    private record Beam(List<Integer> tokens, double score, int row) {
+        int last() {
+            return tokens.isEmpty() ? Vocab.GO : tokens.get(tokens.size() - 1);
+        }
+    }
+
+    /** Beam search for one source: keeps the {@code k} most likely prefixes (sum of log-probabilities). */
+    int[] beam(int[] source, int k) {
+        INDArray summary = encode(List.of(source));
+        decoder.rnnClearPreviousState();
+        List<Beam> alive = List.of(new Beam(List.of(), 0, 0));
+        List<Beam> finished = new ArrayList<>();
+        for (int t = 0; t < maxLength && !alive.isEmpty() && finished.size() < k; t++) {
+            int n = alive.size();
+            int[] last = alive.stream().mapToInt(Beam::last).toArray();
+            INDArray probs = step(last, summary.repeat(0, n));
+            List<Beam> candidates = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                float[] p = probs.getRow(i).dup().data().asFloat();
+                for (int v = 0; v < p.length; v++) {
+                    List<Integer> tok = new ArrayList<>(alive.get(i).tokens());
+                    tok.add(v);
+                    candidates.add(new Beam(tok, alive.get(i).score() + Math.log(Math.max(p[v], 1e-30)), i));
+                }
+            }
+            candidates.sort(Comparator.comparingDouble(Beam::score).reversed());
+            List<Beam> next = new ArrayList<>();
+            for (Beam c : candidates.subList(0, Math.min(k, candidates.size()))) {
+                if (c.last() == Vocab.EOS) {
+                    finished.add(c);
+                } else {
+                    next.add(c);
+                }
+            }
+            if (!next.isEmpty()) {
+                int[] rows = next.stream().mapToInt(Beam::row).toArray();
+                Map<String, Map<String, INDArray>> states = decoder.rnnGetPreviousStates();
+                Map<String, Map<String, INDArray>> picked = new HashMap<>();
+                states.forEach((layer, st) -> {
+                    Map<String, INDArray> m = new HashMap<>();
+                    st.forEach((key, arr) -> m.put(key, Nd4j.pullRows(arr, 1, rows)));
+                    picked.put(layer, m);
+                });
+                decoder.rnnSetPreviousStates(picked);
+                List<Beam> renumbered = new ArrayList<>();
+                for (int i = 0; i < next.size(); i++) {
+                    renumbered.add(new Beam(next.get(i).tokens(), next.get(i).score(), i));
+                }
+                alive = renumbered;
+            } else {
+                alive = List.of();
+            }
+        }
+        decoder.rnnClearPreviousState();
+        List<Beam> all = new ArrayList<>(finished);
+        all.addAll(alive);
+        Beam best = all.stream().max(Comparator.comparingDouble(Beam::score)).orElseThrow();
+        return best.tokens().stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    Vocab vocab() {
+        return vocab;
+    }
+}

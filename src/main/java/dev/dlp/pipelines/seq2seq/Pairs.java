@@ -1,0 +1,107 @@
+package dev.dlp.pipelines.seq2seq;
+
+import dev.dlp.data.DataException;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Source/target pairs: generated (sort or reverse random words) or read from parallel files. */
+public final class Pairs {
+    private Pairs() {
+    }
+
+    /** One example. */
+    public record Pair(String source, String target) {
+    }
+
+    /** Training pairs and held-out pairs; no held-out source occurs among the training sources. */
+    public record Split(List<Pair> train, List<Pair> heldout) {
+    }
+
+    static String apply(Seq2SeqConfig.Task task, String s) {
+        if (task == Seq2SeqConfig.Task.REVERSE) {
+            return new StringBuilder(s).reverse().toString();
+        }
+        char[] c = s.toCharArray();
+        Arrays.sort(c);
+        return new String(c);
+    }
+
+    /** Distinct random words (a pure function of the seed): the first {@code heldout} are held out. */
+    public static Split generate(Seq2SeqConfig.Data d, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        String alphabet = d.alphabet();
+        LinkedHashSet<String> words = new LinkedHashSet<>();
+        int want = d.trainPairs() + d.heldoutPairs();
+        long attempts = 0;
+        while (words.size() < want) {
+            if (++attempts > 200L * want) {
+                throw new dev.dlp.config.ConfigException("data.train_pairs", "could not draw " + want
+                        + " distinct words from this alphabet and length range");
+            }
+            int len = d.minLength() + r.nextInt(d.maxLength() - d.minLength() + 1);
+            StringBuilder sb = new StringBuilder(len);
+            for (int i = 0; i < len; i++) {
+                sb.append(alphabet.charAt(r.nextInt(alphabet.length())));
+            }
+            words.add(sb.toString());
+        }
+        List<Pair> heldout = new ArrayList<>();
+        List<Pair> train = new ArrayList<>();
+        for (String w : words) {
+            (heldout.size() < d.heldoutPairs() ? heldout : train).add(new Pair(w, apply(d.task(), w)));
+        }
+        return new Split(train, heldout);
+    }
+
+    /** Parallel files, line by line; a held-out share drawn by seed. */
+    public static Split read(Path source, Path target, double heldoutFraction, long seed) {
+        List<String> src = lines(source);
+        List<String> tgt = lines(target);
+        if (src.size() != tgt.size()) {
+            throw new DataException(source + " has " + src.size() + " lines but " + target + " has " + tgt.size()
+                    + "; parallel files need the same line count");
+        }
+        List<Pair> all = new ArrayList<>();
+        for (int i = 0; i < src.size(); i++) {
+            if (src.get(i).isEmpty() || tgt.get(i).isEmpty()) {
+                throw new DataException((src.get(i).isEmpty() ? source : target) + ":" + (i + 1) + ": empty line");
+            }
+            all.add(new Pair(src.get(i), tgt.get(i)));
+        }
+        if (all.size() < 2) {
+            throw new DataException(source + ": needs at least 2 lines");
+        }
+        int[] order = dev.dlp.train.Trainer.permutation(all.size(), seed, -3);
+        int h = Math.max(1, (int) Math.round(all.size() * heldoutFraction));
+        List<Pair> heldout = new ArrayList<>();
+        List<Pair> train = new ArrayList<>();
+        for (int i = 0; i < order.length; i++) {
+            (i < h ? heldout : train).add(all.get(order[i]));
+        }
+        return new Split(train, heldout);
+    }
+
+    private static List<String> lines(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new DataException(file + ": no such file");
+        }
+        List<String> out = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                out.add(line.strip());
+            }
+        } catch (IOException e) {
+            throw new DataException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.dlp.pipelines.seq2seq;
+
+import dev.dlp.config.Check;
+import dev.dlp.config.CheckpointConfig;
+import dev.dlp.config.ConfigException;
+import dev.dlp.config.PipelineConfig;
+import dev.dlp.config.TrainConfig;
+import dev.dlp.graph.ModelSpec;
+
+/**
+ * The config of {@code dlp seq2seq}; see {@code configs/seq2seq.yaml}.
+ *
+ * @param seed       seeds the generated pairs, weights and shuffling
+ * @param data       the task and its pairs
+ * @param model      the training graph: inputs {@code encoder_in} and {@code decoder_in} (token ids), one
+ *                   {@code duplicate_to_time_series} vertex that carries the encoder's summary to the decoder;
+ *                   vocabulary sizes come from the data
+ * @param decode     inference limits
+ * @param train      epochs, batch size, updater...
+ * @param checkpoint checkpoint frequency and retention
+ */
+public record Seq2SeqConfig(long seed, Data data, ModelSpec model, Decode decode, TrainConfig train,
+                            CheckpointConfig checkpoint) implements PipelineConfig {
+
+    public static final Seq2SeqConfig DEFAULTS = new Seq2SeqConfig(42,
+            new Data(Task.SORT, "abcdefghijklmnopqrstuvwxyz", 1, 8, 10000, 1000, "", "", 0.1),
+            null, new Decode(0), TrainConfig.DEFAULTS, CheckpointConfig.DEFAULTS);
+
+    public enum Task {
+        SORT, REVERSE, FILES;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase();
+        }
+    }
+
+    /**
+     * @param task            sort (the letters of a word, sorted), reverse, or files (parallel text files)
+     * @param alphabet        characters of the generated words
+     * @param minLength       shortest generated word
+     * @param maxLength       longest generated word
+     * @param trainPairs      generated training pairs
+     * @param heldoutPairs    generated held-out pairs (their sources never occur in training)
+     * @param sourceFile      task files: one source sequence per line ({@code --data FILE})
+     * @param targetFile      task files: the target of each line of source_file
+     * @param heldoutFraction task files: share of the lines held out
+     */
+    public record Data(Task task, String alphabet, int minLength, int maxLength, int trainPairs, int heldoutPairs,
+                       String sourceFile, String targetFile, double heldoutFraction) {
+    }
+
+    /** @param maxLength longest output of the inference decoders; 0 = the longest target + 2 */
+    public record Decode(int maxLength) {
+    }
+
+    @Override
+    public ModelSpec network() {
+        return model;
+    }
+
+    @Override
+    public void validate() {
+        Check.atLeast("data.min_length", data.minLength(), 1);
+        Check.atLeast("data.max_length", data.maxLength(), data.minLength());
+        Check.atLeast("data.train_pairs", data.trainPairs(), 1);
+        Check.atLeast("data.heldout_pairs", data.heldoutPairs(), 1);
+        Check.inRange("data.heldout_fraction", data.heldoutFraction(), 0.01, 0.5);
+        Check.atLeast("decode.max_length", decode.maxLength(), 0);
+        if (data.task() != Task.FILES && data.alphabet().isEmpty()) {
+            throw new ConfigException("data.alphabet", "must not be empty");
+        }
+        if (data.task() == Task.FILES && (data.sourceFile().isBlank() || data.targetFile().isBlank())) {
+            throw new ConfigException("data.target_file", "task files needs data.source_file (--data SRC) and "
+                    + "data.target_file");
+        }
+        if (data.task() != Task.FILES) {
+            double possible = 0;
+            for (int len = data.minLength(); len <= data.maxLength(); len++) {
+                possible += Math.pow(data.alphabet().chars().distinct().count(), len);
+            }
+            if (possible < 1.2 * (data.trainPairs() + data.heldoutPairs())) {
+                throw new ConfigException("data.train_pairs", "only ~" + (long) possible + " distinct words of "
+                        + "length <= " + data.maxLength() + " exist; ask for fewer pairs or longer words");
+            }
+        }
+        train.validate();
+        checkpoint.validate();
+    }
+}
