@@ -116,7 +116,7 @@ public final class GraphFactory {
         try {
             ComputationGraphConfiguration conf = g.build();
             // shape inference for every vertex: catches bad merges and (DL4J only warns) empty feature maps
-            Map<String, InputType> shapes = conf.getLayerActivationTypes(false, false, types);
+            Map<String, InputType> shapes = conf.getLayerActivationTypes(true, false, types);
             for (String name : layerNames) {
                 if (shapes.get(name) instanceof InputType.InputTypeConvolutional c
                         && (c.getHeight() < 1 || c.getWidth() < 1)) {
@@ -160,7 +160,7 @@ public final class GraphFactory {
     public static InputType outputType(ModelSpec model, ComputationGraphConfiguration conf) {
         InputType[] types = model.inputs().entrySet().stream()
                 .map(e -> inputType("model.inputs." + e.getKey(), e.getValue())).toArray(InputType[]::new);
-        return conf.getLayerActivationTypes(false, false, types).get(conf.getNetworkOutputs().get(0));
+        return conf.getLayerActivationTypes(true, false, types).get(conf.getNetworkOutputs().get(0));
     }
 
     static InputType inputType(String path, ModelSpec.InputSpec s) {

@@ -37,11 +37,15 @@ public record ModelSpec(Map<String, InputSpec> inputs, List<Map<String, Object>>
         });
     }
 
-    /** This spec with every feed-forward input that has no size given {@code size}. */
+    /**
+     * This spec with every feed-forward or recurrent input that has no size given {@code size} (a table's feature
+     * count, a vocabulary size).
+     */
     public ModelSpec withFeatureCount(int size) {
         Map<String, InputSpec> in = new java.util.LinkedHashMap<>();
-        inputs.forEach((k, s) -> in.put(k, s.type() == InputKind.FEED_FORWARD && s.size() == null
-                ? new InputSpec(s.type(), size, s.height(), s.width(), s.channels(), s.length()) : s));
+        inputs.forEach((k, s) -> in.put(k, (s.type() == InputKind.FEED_FORWARD || s.type() == InputKind.RECURRENT)
+                && s.size() == null ? new InputSpec(s.type(), size, s.height(), s.width(), s.channels(), s.length())
+                : s));
         return new ModelSpec(in, layers, outputs);
     }
 

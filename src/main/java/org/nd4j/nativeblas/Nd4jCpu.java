@@ -26,9 +26,18 @@ public final class Nd4jCpu {
             return INSTANCE;
         }
 
-        /** True when the loaded libnd4j build uses oneDNN. */
+        /**
+         * True when the loaded libnd4j build uses oneDNN. Looked up by name, so this class also compiles against
+         * the CUDA backend (where nothing consults it).
+         */
         public boolean isUseMKLDNN() {
-            return org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN();
+            try {
+                Class<?> env = Class.forName("org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment");
+                Object instance = env.getMethod("getInstance").invoke(null);
+                return (Boolean) env.getMethod("isUseONEDNN").invoke(instance);
+            } catch (ReflectiveOperationException | ClassCastException e) {
+                return false;
+            }
         }
     }
 }

@@ -44,7 +44,15 @@ class ConfigTest {
         if (conf == null) { // tabular: the feature count comes from the data
             var c = (dev.dlp.config.PipelineConfig) resolved.config();
             assertFalse(c.network().complete(), name + ": built late only when the input size is left to the data");
-            conf = GraphFactory.build(c.network().withFeatureCount(5), c.train(), c.seed());
+            List<java.util.Map<String, Object>> layers = c.network().layers().stream().map(l -> {
+                java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(l);
+                if (String.valueOf(m.get("type")).endsWith("output")) {
+                    m.putIfAbsent("n_out", 5); // a vocabulary of 5
+                }
+                return m;
+            }).toList();
+            conf = GraphFactory.build(new dev.dlp.graph.ModelSpec(c.network().inputs(), layers,
+                    c.network().outputs()).withFeatureCount(5), c.train(), c.seed());
         } else {
             assertEquals(8, resolved.architecture().length() / 2, "architecture hash is 8 bytes of hex");
         }

@@ -44,8 +44,25 @@ class GraphFactoryTest {
                         "activation", "identity"),
                 layer("name", "px", "type", "cnn_loss", "inputs", "pxconv")));
         ok = new ModelSpec(ok.inputs(), ok.layers(), List.of("out", "px"));
+        // the sequence kinds, wired as in the seq2seq config: two id inputs of a 10-token vocabulary
+        ModelSpec seq = new ModelSpec(new java.util.LinkedHashMap<>(Map.of(
+                "a", new ModelSpec.InputSpec(ModelSpec.InputKind.RECURRENT, 10, null, null, null, null),
+                "b", new ModelSpec.InputSpec(ModelSpec.InputKind.RECURRENT, 10, null, null, null, null))), List.of(
+                layer("name", "ea", "type", "embedding_seq", "inputs", "a", "n_out", 4),
+                layer("name", "la", "type", "lstm", "n_out", 6),
+                layer("name", "last", "type", "last_time_step", "mask_input", "a"),
+                layer("name", "eb", "type", "embedding_seq", "inputs", "b", "n_out", 4),
+                layer("name", "dup", "type", "duplicate_to_time_series", "inputs", "last", "like_input", "b"),
+                layer("name", "m", "type", "merge", "inputs", List.of("eb", "dup")),
+                layer("name", "lb", "type", "lstm", "n_out", 5),
+                layer("name", "o", "type", "rnn_output", "n_out", 10)), List.of());
+        ComputationGraphConfiguration seqConf = GraphFactory.build(seq, TrainConfig.DEFAULTS, 1);
+        InputType out = GraphFactory.outputType(seq, seqConf);
+        assertEquals(InputType.Type.RNN, out.getType(), "a distribution over the vocabulary at every step");
+        assertEquals(10, ((InputType.InputTypeRecurrent) out).getSize());
         for (String kind : LayerKinds.names()) {
-            assertTrue(ok.layers().stream().anyMatch(l -> l.get("type").equals(kind)), "kind not covered: " + kind);
+            assertTrue(ok.layers().stream().anyMatch(l -> l.get("type").equals(kind))
+                    || seq.layers().stream().anyMatch(l -> l.get("type").equals(kind)), "kind not covered: " + kind);
         }
         ComputationGraphConfiguration conf = GraphFactory.build(ok, TrainConfig.DEFAULTS, 1);
         InputType merged = conf.getLayerActivationTypes(InputType.convolutional(28, 28, 1)).get("m");

@@ -49,7 +49,7 @@ final class Decoders {
         Object in = dup.get("inputs");
         summaryVertex = in instanceof List<?> l ? l.get(0).toString() : String.valueOf(in);
         ComputationGraphConfiguration conf = training.getConfiguration();
-        InputType summaryType = conf.getLayerActivationTypes(false, false, spec.inputs().values().stream()
+        InputType summaryType = conf.getLayerActivationTypes(true, false, spec.inputs().values().stream()
                 .map(s -> InputType.recurrent(s.size())).toArray(InputType[]::new)).get(summaryVertex);
         int h = (int) summaryType.arrayElementsPerExample();
 

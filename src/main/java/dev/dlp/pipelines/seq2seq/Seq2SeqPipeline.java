@@ -106,10 +106,7 @@ public final class Seq2SeqPipeline implements Pipeline<Seq2SeqConfig> {
             }
             layers.add(c);
         }
-        Map<String, ModelSpec.InputSpec> inputs = new LinkedHashMap<>();
-        spec.inputs().forEach((k, s) -> inputs.put(k, s.type() == ModelSpec.InputKind.RECURRENT && s.size() == null
-                ? new ModelSpec.InputSpec(s.type(), vocab, null, null, null, s.length()) : s));
-        return new ModelSpec(inputs, layers, spec.outputs());
+        return new ModelSpec(spec.inputs(), layers, spec.outputs()).withFeatureCount(vocab);
     }
 
     static Decoders decoders(Seq2SeqConfig cfg, ComputationGraph g, Data data) {
