@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Skip-gram with negative sampling on flat float arrays, trained the way word2vec.c does it: Hogwild worker threads
  * (no locks; concurrent updates of the same row may overwrite each other, which SGD tolerates), each on its own
- * slice of the corpus with its own random generator, a unigram^0.75 table for negatives, a sigmoid table, words
+ * slice of the corpus with its own random generator, negatives drawn from unigram^0.75 with an alias table, a sigmoid table, words
  * subsampled before the (dynamic) windows are drawn, and the learning rate decayed linearly by words processed.
  * With one thread a seed gives bit-identical vectors; with several the interleaving of updates is not reproducible.
  */
@@ -49,7 +49,8 @@ final class Trainer {
     private final Corpus.Encoded corpus;
     private final SkipgramConfig.TrainConfig cfg;
     private final int[] keep;
-    private final int[] table;
+    private final int[] negThreshold;
+    private final int[] negAlias;
     private final long seed;
     private final AtomicLong wordsDone = new AtomicLong();
     private final long totalWords;
@@ -61,7 +62,9 @@ final class Trainer {
         this.dims = cfg.dims();
         this.seed = seed;
         this.keep = vocab.keepThresholds(sample);
-        this.table = vocab.unigramTable((int) Math.max(1_000_000, Math.min(100_000_000L, vocabSize * 200L)));
+        Vocab.Alias alias = vocab.negativesAlias();
+        this.negThreshold = alias.threshold();
+        this.negAlias = alias.alias();
         this.syn0 = new float[vocabSize * dims];
         this.syn1 = new float[vocabSize * dims];
         SplittableRandom r = new SplittableRandom(seed);
@@ -169,7 +172,6 @@ final class Trainer {
             final int[] starts = corpus.sentenceStarts();
             final int window = cfg.window();
             final int negative = cfg.negative();
-            final int tableSize = table.length;
             long pending = 0;
             float alpha = lr(wordsDone.get());
             for (int s = from; s < to; s++) {
@@ -192,7 +194,7 @@ final class Trainer {
                     int hi = Math.min(len - 1, i + reduced);
                     for (int j = lo; j <= hi; j++) {
                         if (j != i) {
-                            pair(center, buf[j], alpha, negative, tableSize);
+                            pair(center, buf[j], alpha, negative);
                         }
                     }
                 }
@@ -206,7 +208,7 @@ final class Trainer {
         }
 
         /** One (center, context) pair: the context's input vector predicts the center word against negatives. */
-        private void pair(int center, int context, float alpha, int negative, int tableSize) {
+        private void pair(int center, int context, float alpha, int negative) {
             final int d = dims;
             final float[] s0 = syn0;
             final float[] s1 = syn1;
@@ -220,7 +222,9 @@ final class Trainer {
                     target = center;
                     label = 1;
                 } else {
-                    target = table[(int) (((next() >>> 32) * tableSize) >>> 32)];
+                    long r = next();
+                    int i = (int) (((r >>> 32) * vocabSize) >>> 32);
+                    target = ((int) r & 0xFFFFFF) < negThreshold[i] ? i : negAlias[i];
                     if (target == center) {
                         continue;
                     }

@@ -95,8 +95,66 @@ public final class Vocab {
     }
 
     /**
-     * The negative-sampling table: word ids repeated in proportion to count^0.75 (word2vec.c's unigram table),
-     * {@code size} entries.
+     * Walker's alias table of the count^0.75 distribution (Vose's construction): draw a uniform id i and a uniform
+     * 24-bit u; the sample is i when {@code u < threshold[i]}, else {@code alias[i]}. Exact, and two arrays of the
+     * vocabulary's size that stay in cache, where word2vec.c's unigram table ({@link #unigramTable}) has 1e8 entries
+     * and costs a cache miss per negative.
+     *
+     * @param threshold keep-i thresholds on a 24-bit uniform integer
+     * @param alias     the other id of each bucket
+     */
+    record Alias(int[] threshold, int[] alias) {
+    }
+
+    Alias negativesAlias() {
+        int n = words.length;
+        double sum = 0;
+        for (long c : counts) {
+            sum += Math.pow(c, 0.75);
+        }
+        double[] scaled = new double[n];
+        int[] small = new int[n];
+        int[] large = new int[n];
+        int ns = 0;
+        int nl = 0;
+        for (int i = 0; i < n; i++) {
+            scaled[i] = Math.pow(counts[i], 0.75) / sum * n;
+            if (scaled[i] < 1) {
+                small[ns++] = i;
+            } else {
+                large[nl++] = i;
+            }
+        }
+        int[] threshold = new int[n];
+        int[] alias = new int[n];
+        while (ns > 0 && nl > 0) {
+            int s = small[--ns];
+            int l = large[--nl];
+            threshold[s] = (int) Math.round(scaled[s] * (1 << 24));
+            alias[s] = l;
+            scaled[l] -= 1 - scaled[s];
+            if (scaled[l] < 1) {
+                small[ns++] = l;
+            } else {
+                large[nl++] = l;
+            }
+        }
+        while (nl > 0) {
+            int l = large[--nl];
+            threshold[l] = 1 << 24;
+            alias[l] = l;
+        }
+        while (ns > 0) {
+            int s = small[--ns];
+            threshold[s] = 1 << 24;
+            alias[s] = s;
+        }
+        return new Alias(threshold, alias);
+    }
+
+    /**
+     * The negative-sampling table of word2vec.c: word ids repeated in proportion to count^0.75, {@code size}
+     * entries (kept for the tests, as the reference for {@link #negativesAlias}).
      */
     int[] unigramTable(int size) {
         double sum = 0;

@@ -99,4 +99,25 @@ class CorpusVocabTest {
         assertEquals(expected, ys / 100_000.0, 1e-3);
         assertTrue(table[0] == 0 && table[table.length - 1] == 1);
     }
+
+    @Test
+    void aliasTableGivesTheCountToThePowerThreeQuartersDistribution() {
+        long[] counts = {5000, 1200, 300, 300, 77, 10, 5, 5, 5};
+        String[] words = new String[counts.length];
+        double sum = 0;
+        for (int i = 0; i < counts.length; i++) {
+            words[i] = "w" + i;
+            sum += Math.pow(counts[i], 0.75);
+        }
+        Vocab.Alias a = new Vocab(words, counts).negativesAlias();
+        double[] p = new double[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            double keep = a.threshold()[i] / (double) (1 << 24);
+            p[i] += keep / counts.length;
+            p[a.alias()[i]] += (1 - keep) / counts.length;
+        }
+        for (int i = 0; i < counts.length; i++) {
+            assertEquals(Math.pow(counts[i], 0.75) / sum, p[i], 1e-6, "word " + i);
+        }
+    }
 }
