@@ -74,6 +74,7 @@ public final class Skipgram {
     }
 
     public static int run(Options o, Context ctx) throws InterruptedException {
+        long started = System.nanoTime();
         // phase 1: config
         List<String> overrides = o.asOverrides();
         ConfigLoader.Source source = ConfigLoader.resolve(o.config(), NAME);
@@ -112,7 +113,9 @@ public final class Skipgram {
         ctx.out().println("run: " + run);
         ctx.out().flush();
         try {
-            return trainAndWrite(cfg, d, threads, run, summary, ctx);
+            int code = trainAndWrite(cfg, d, threads, run, summary, ctx);
+            summary.put("wall_seconds", round((System.nanoTime() - started) / 1e9)).save();
+            return code;
         } catch (RuntimeException | InterruptedException e) {
             summary.put("status", e instanceof InterruptedException ? Summary.INTERRUPTED : Summary.FAILED)
                     .put("error", String.valueOf(e.getMessage())).save();
