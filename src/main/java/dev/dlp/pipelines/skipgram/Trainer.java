@@ -1,0 +1,289 @@
+package dev.dlp.pipelines.skipgram;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Skip-gram with negative sampling on flat float arrays, trained the way word2vec.c does it: Hogwild worker threads
+ * (no locks; concurrent updates of the same row may overwrite each other, which SGD tolerates), each on its own
+ * slice of the corpus with its own random generator, negatives drawn from unigram^0.75 with an alias table, a sigmoid table, words
+ * subsampled before the (dynamic) windows are drawn, and the learning rate decayed linearly by words processed.
+ * With one thread a seed gives bit-identical vectors; with several the interleaving of updates is not reproducible.
+ */
+final class Trainer {
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    private static final int EXP_TABLE_SIZE = 1000;
+    private static final float MAX_EXP = 6;
+    private static final float[] SIGMOID = new float[EXP_TABLE_SIZE];
+    /** Words a worker processes between updates of the shared progress counter (and of its learning rate). */
+    private static final int PROGRESS_EVERY = 10_000;
+    /**
+     * Whether the Vector API's module is loaded ({@code --add-modules jdk.incubator.vector}): then the inner loops
+     * run on {@link SimdKernels}, else on plain loops (same results up to float rounding, slower).
+     */
+    static final boolean SIMD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+            && !Boolean.getBoolean("dlp.skipgram.noSimd");
+
+    static {
+        for (int i = 0; i < EXP_TABLE_SIZE; i++) {
+            double e = Math.exp((i / (double) EXP_TABLE_SIZE * 2 - 1) * MAX_EXP);
+            SIGMOID[i] = (float) (e / (e + 1));
+        }
+    }
+
+    /** Called after each epoch (on the calling thread, workers stopped). */
+    interface EpochListener {
+        void epochDone(int epoch, Trainer trainer);
+    }
+
+    final int vocabSize;
+    final int dims;
+    /** Input (word) vectors, vocab x dims, row-major: the embeddings. */
+    final float[] syn0;
+    /** Output vectors of negative sampling. */
+    final float[] syn1;
+    private final Corpus.Encoded corpus;
+    private final SkipgramConfig.TrainConfig cfg;
+    private final int[] keep;
+    private final int[] negThreshold;
+    private final int[] negAlias;
+    private final long seed;
+    private final AtomicLong wordsDone = new AtomicLong();
+    private final long totalWords;
+
+    Trainer(Corpus.Encoded corpus, Vocab vocab, SkipgramConfig.TrainConfig cfg, double sample, long seed) {
+        this.corpus = corpus;
+        this.cfg = cfg;
+        this.vocabSize = vocab.size();
+        this.dims = cfg.dims();
+        this.seed = seed;
+        this.keep = vocab.keepThresholds(sample);
+        Vocab.Alias alias = vocab.negativesAlias();
+        this.negThreshold = alias.threshold();
+        this.negAlias = alias.alias();
+        this.syn0 = new float[vocabSize * dims];
+        this.syn1 = new float[vocabSize * dims];
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < syn0.length; i++) {
+            syn0[i] = (float) ((r.nextDouble() - 0.5) / dims);
+        }
+        this.totalWords = (long) corpus.tokens().length * cfg.epochs();
+    }
+
+    /** Trains every epoch; returns the training seconds (without the listener's time). */
+    double train(int threads, EpochListener listener) throws InterruptedException {
+        int n = Math.max(1, Math.min(threads, corpus.sentences()));
+        int[] bounds = split(n);
+        double seconds = 0;
+        for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
+            long t0 = System.nanoTime();
+            long before = wordsDone.get();
+            Thread[] workers = new Thread[n];
+            Throwable[] failure = new Throwable[1];
+            for (int w = 0; w < n; w++) {
+                Worker worker = new Worker(bounds[w], bounds[w + 1], seed * 1_000_003L + epoch * 7919L + w);
+                workers[w] = new Thread(worker, "skipgram-" + w);
+                workers[w].setUncaughtExceptionHandler((t, e) -> failure[0] = e);
+                workers[w].start();
+            }
+            long lastLog = System.nanoTime();
+            for (Thread t : workers) {
+                while (t.isAlive()) {
+                    t.join(500);
+                    if (System.nanoTime() - lastLog > 10_000_000_000L) {
+                        lastLog = System.nanoTime();
+                        double s = (lastLog - t0) / 1e9;
+                        LOG.info(String.format(Locale.ROOT, "epoch %d/%d: %.0f%%, %.0f words/s, lr %.5f", epoch + 1,
+                                cfg.epochs(), 100.0 * (wordsDone.get() - before) / corpus.tokens().length,
+                                (wordsDone.get() - before) / s, lr(wordsDone.get())));
+                    }
+                }
+            }
+            if (failure[0] != null) {
+                throw new IllegalStateException("a training thread failed: " + failure[0], failure[0]);
+            }
+            double s = (System.nanoTime() - t0) / 1e9;
+            seconds += s;
+            LOG.info(String.format(Locale.ROOT, "epoch %d/%d: %.2f s, %.0f words/s, lr %.5f", epoch + 1, cfg.epochs(),
+                    s, corpus.tokens().length / s, lr(wordsDone.get())));
+            if (listener != null) {
+                listener.epochDone(epoch, this);
+            }
+        }
+        return seconds;
+    }
+
+    /** Sentence index bounds of n slices with about equal numbers of tokens. */
+    private int[] split(int n) {
+        int[] starts = corpus.sentenceStarts();
+        int sentences = corpus.sentences();
+        int[] b = new int[n + 1];
+        int s = 0;
+        for (int w = 1; w < n; w++) {
+            long target = (long) corpus.tokens().length * w / n;
+            while (s < sentences && starts[s] < target) {
+                s++;
+            }
+            b[w] = Math.max(s, b[w - 1]);
+        }
+        b[n] = sentences;
+        return b;
+    }
+
+    private float lr(long done) {
+        double progress = Math.min(1, done / (double) (totalWords + 1));
+        return (float) (cfg.lr() - (cfg.lr() - cfg.minLr()) * progress);
+    }
+
+    /** One thread's slice of sentences [from, to) for one epoch. */
+    private final class Worker implements Runnable {
+        private final int from;
+        private final int to;
+        private long rng;
+        private final float[] neu1e = new float[dims];
+        private int[] buf = new int[256];
+
+        Worker(int from, int to, long seed) {
+            this.from = from;
+            this.to = to;
+            this.rng = seed == 0 ? 0x9E3779B97F4A7C15L : seed;
+            for (int i = 0; i < 4; i++) {
+                next();
+            }
+        }
+
+        /** xorshift64*. */
+        private long next() {
+            long x = rng;
+            x ^= x >>> 12;
+            x ^= x << 25;
+            x ^= x >>> 27;
+            rng = x;
+            return x * 0x2545F4914F6CDD1DL;
+        }
+
+        @Override
+        public void run() {
+            final int[] tokens = corpus.tokens();
+            final int[] starts = corpus.sentenceStarts();
+            final int window = cfg.window();
+            final int negative = cfg.negative();
+            long pending = 0;
+            float alpha = lr(wordsDone.get());
+            for (int s = from; s < to; s++) {
+                int a = starts[s];
+                int b = starts[s + 1];
+                if (b - a > buf.length) {
+                    buf = new int[b - a];
+                }
+                int len = 0;
+                for (int t = a; t < b; t++) {
+                    int w = tokens[t];
+                    if ((int) (next() >>> 40) < keep[w]) {
+                        buf[len++] = w;
+                    }
+                }
+                for (int i = 0; i < len; i++) {
+                    int center = buf[i];
+                    int reduced = window - (int) (((next() >>> 32) * window) >>> 32);
+                    int lo = Math.max(0, i - reduced);
+                    int hi = Math.min(len - 1, i + reduced);
+                    for (int j = lo; j <= hi; j++) {
+                        if (j != i) {
+                            pair(center, buf[j], alpha, negative);
+                        }
+                    }
+                }
+                pending += b - a;
+                if (pending >= PROGRESS_EVERY) {
+                    alpha = lr(wordsDone.addAndGet(pending));
+                    pending = 0;
+                }
+            }
+            wordsDone.addAndGet(pending);
+        }
+
+        /** One (center, context) pair: the context's input vector predicts the center word against negatives. */
+        private void pair(int center, int context, float alpha, int negative) {
+            final int d = dims;
+            final float[] s0 = syn0;
+            final float[] s1 = syn1;
+            final float[] e = neu1e;
+            final int l1 = context * d;
+            java.util.Arrays.fill(e, 0f);
+            for (int k = 0; k <= negative; k++) {
+                int target;
+                float label;
+                if (k == 0) {
+                    target = center;
+                    label = 1;
+                } else {
+                    long r = next();
+                    int i = (int) (((r >>> 32) * vocabSize) >>> 32);
+                    target = ((int) r & 0xFFFFFF) < negThreshold[i] ? i : negAlias[i];
+                    if (target == center) {
+                        continue;
+                    }
+                    label = 0;
+                }
+                int l2 = target * d;
+                float f = SIMD ? SimdKernels.dot(s0, l1, s1, l2, d) : dot(s0, l1, s1, l2, d);
+                float g;
+                if (f > MAX_EXP) {
+                    g = (label - 1) * alpha;
+                } else if (f < -MAX_EXP) {
+                    g = label * alpha;
+                } else {
+                    g = (label - SIGMOID[(int) ((f + MAX_EXP) * (EXP_TABLE_SIZE / MAX_EXP / 2))]) * alpha;
+                }
+                if (SIMD) {
+                    SimdKernels.update(g, s0, l1, s1, l2, e, d);
+                } else {
+                    for (int i = 0; i < d; i++) {
+                        float o = s1[l2 + i];
+                        e[i] += g * o;
+                        s1[l2 + i] = o + g * s0[l1 + i];
+                    }
+                }
+            }
+            if (SIMD) {
+                SimdKernels.add(e, s0, l1, d);
+            } else {
+                for (int i = 0; i < d; i++) {
+                    s0[l1 + i] += e[i];
+                }
+            }
+        }
+    }
+
+    /** Dot product with eight independent accumulators (the JIT does not vectorise a single float sum). */
+    static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        float s4 = 0;
+        float s5 = 0;
+        float s6 = 0;
+        float s7 = 0;
+        int i = 0;
+        for (; i + 7 < n; i += 8) {
+            s0 += a[ao + i] * b[bo + i];
+            s1 += a[ao + i + 1] * b[bo + i + 1];
+            s2 += a[ao + i + 2] * b[bo + i + 2];
+            s3 += a[ao + i + 3] * b[bo + i + 3];
+            s4 += a[ao + i + 4] * b[bo + i + 4];
+            s5 += a[ao + i + 5] * b[bo + i + 5];
+            s6 += a[ao + i + 6] * b[bo + i + 6];
+            s7 += a[ao + i + 7] * b[bo + i + 7];
+        }
+        for (; i < n; i++) {
+            s0 += a[ao + i] * b[bo + i];
+        }
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+}

@@ -1,0 +1,154 @@
+package dev.dlp.pipelines.skipgram;
+
+import dev.dlp.data.DataException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The trainer on a corpus with planted structure, its kernels, and the benchmark parsers and scores. */
+class TrainerEvalTest {
+    @TempDir
+    Path tmp;
+
+    /** Two disjoint topics of 15 words; every sentence uses one topic only. */
+    static String topicCorpus(int sentences, long seed) {
+        Random r = new Random(seed);
+        StringBuilder sb = new StringBuilder();
+        for (int s = 0; s < sentences; s++) {
+            char topic = r.nextBoolean() ? 'a' : 'b';
+            for (int i = 0; i < 12; i++) {
+                sb.append(i == 0 ? "" : " ").append(topic).append(r.nextInt(15));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    static Trainer train(String text, int threads, long seed) throws Exception {
+        Corpus.Counted c = new Corpus.Counted();
+        Corpus.readPlain(new java.io.StringReader(text), true, 1000, c);
+        Vocab v = Vocab.build(c, 1);
+        Trainer t = new Trainer(Corpus.encode(c, v), v, new SkipgramConfig.TrainConfig(16, 3, 5, 3, 0.025, 1e-4,
+                threads), 0, seed);
+        t.train(threads, null);
+        return t;
+    }
+
+    @Test
+    void sameTopicWordsEndUpNearerThanCrossTopicWords() throws Exception {
+        Corpus.Counted c = new Corpus.Counted();
+        String text = topicCorpus(1500, 7);
+        Corpus.readPlain(new java.io.StringReader(text), true, 1000, c);
+        Vocab vocab = Vocab.build(c, 1);
+        Trainer t = train(text, 2, 3);
+        String[] words = new String[vocab.size()];
+        for (int i = 0; i < words.length; i++) {
+            words[i] = vocab.word(i);
+        }
+        Vectors v = new Vectors(words, t.syn0, t.dims);
+        double same = 0;
+        double cross = 0;
+        int ns = 0;
+        int nc = 0;
+        for (int i = 0; i < words.length; i++) {
+            for (int j = i + 1; j < words.length; j++) {
+                if (words[i].charAt(0) == words[j].charAt(0)) {
+                    same += v.cosine(i, j);
+                    ns++;
+                } else {
+                    cross += v.cosine(i, j);
+                    nc++;
+                }
+            }
+            // every word's nearest neighbour is from its own topic
+            assertEquals(words[i].charAt(0), v.nearest(i, 1).get(0).word().charAt(0), words[i]);
+        }
+        assertTrue(same / ns > cross / nc + 0.3, "same-topic " + same / ns + " vs cross-topic " + cross / nc);
+    }
+
+    @Test
+    void oneThreadIsBitReproducible() throws Exception {
+        String text = topicCorpus(200, 1);
+        assertArrayEquals(train(text, 1, 5).syn0, train(text, 1, 5).syn0);
+    }
+
+    @Test
+    void vectorKernelsMatchThePlainLoops() {
+        Random r = new Random(2);
+        for (int n : new int[]{1, 7, 8, 100, 301}) {
+            float[] a = new float[n + 3];
+            float[] b = new float[n + 5];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = r.nextFloat() - 0.5f;
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = r.nextFloat() - 0.5f;
+            }
+            double exact = 0;
+            for (int i = 0; i < n; i++) {
+                exact += (double) a[3 + i] * b[5 + i];
+            }
+            assertEquals(exact, Trainer.dot(a, 3, b, 5, n), 1e-4);
+            assertEquals(exact, SimdKernels.dot(a, 3, b, 5, n), 1e-4);
+            float[] e = new float[n];
+            float[] out = b.clone();
+            SimdKernels.update(0.5f, a, 3, out, 5, e, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(0.5f * b[5 + i], e[i], 1e-6);
+                assertEquals(b[5 + i] + 0.5f * a[3 + i], out[5 + i], 1e-6);
+            }
+        }
+    }
+
+    @Test
+    void similarityFileIsParsedAndScoredWithSpearman() throws IOException {
+        Path f = tmp.resolve("sim.tsv");
+        Files.writeString(f, "# word1\tword2\tscore\n\nA\tb\t10\na\tc\t5\nb\tc\t1\na\tzz\t3\n");
+        List<Eval.Pair> pairs = Eval.readPairs(f);
+        assertEquals(new Eval.Pair("a", "b", 10), pairs.get(0));
+        Vectors v = new Vectors(new String[]{"a", "b", "c"}, new float[]{1, 0, 0.9f, -0.1f, 0.5f, 0.866f}, 2);
+        Eval.Similarity s = Eval.similarity(v, pairs);
+        assertEquals(1.0, s.spearman(), 1e-12);
+        assertEquals(3, s.pairs());
+        assertEquals(0.25, s.oovRate(), 1e-12);
+        // ties get average ranks: ranks(1, 2, 2, 3) = (1, 2.5, 2.5, 4)
+        assertArrayEquals(new double[]{1, 2.5, 2.5, 4}, Eval.ranks(new double[]{1, 2, 2, 3}));
+        assertEquals(-1.0, Eval.spearman(new double[]{1, 2, 3}, new double[]{9, 5, 1}), 1e-12);
+        Files.writeString(f, "a\tb\t1\na b 2\n");
+        DataException e = assertThrows(DataException.class, () -> Eval.readPairs(f));
+        assertTrue(e.getMessage().contains("sim.tsv:2:"), e.getMessage());
+        Files.writeString(f, "a\tb\tten\n");
+        assertTrue(assertThrows(DataException.class, () -> Eval.readPairs(f)).getMessage().contains("ten"));
+    }
+
+    @Test
+    void analogiesAreAnsweredBy3CosAddPerSectionWithOovQuestionsSkipped() throws IOException {
+        Path f = tmp.resolve("q.txt");
+        Files.writeString(f, ": capitals\nparis france rome italy\nparis france rome spain\n"
+                + ": other\nparis france xx italy\n");
+        List<Eval.Question> qs = Eval.readQuestions(f);
+        assertEquals(3, qs.size());
+        assertEquals("capitals", qs.get(0).section());
+        // country = capital + (1, 0) offset direction
+        Vectors v = new Vectors(new String[]{"paris", "france", "rome", "italy", "spain"},
+                new float[]{0, 1, 1, 1, 0.2f, -1, 1.2f, -1, -1, 0}, 2);
+        Map<String, Eval.Score> s = Eval.analogies(v, qs, 100);
+        assertEquals(new Eval.Score(1, 2, 0), s.get("capitals"));
+        assertEquals(new Eval.Score(0, 0, 1), s.get("other"));
+        assertEquals(new Eval.Score(1, 2, 1), s.get("overall"));
+        assertEquals(new Eval.Score(0, 0, 3), Eval.analogies(v, qs, 3).get("overall"), "italy is outside the top 3");
+        Files.writeString(f, ": s\na b c\n");
+        assertTrue(assertThrows(DataException.class, () -> Eval.readQuestions(f)).getMessage().contains("q.txt:2:"));
+    }
+}
