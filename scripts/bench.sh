@@ -37,13 +37,15 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 "$here/dlp" --version >/dev/null   # build once, outside the timings
 
-# case -> the dlp command, the summary field of its quality number, and the peer command (batch sizes match)
+# case -> the dlp command, the summary field of its quality number, and the peer command (batch sizes and, for
+# seq2seq, layer sizes match the peer: embedding 15, LSTM 50)
 mnist_budget=(--set "data.train_limit=$limit" --set "train.epochs=$epochs")
 dlp_args() {
   case "$1" in
     lenet5|mnist-mlp|mnist-softmax) echo lenet --config "$1" "${mnist_budget[@]}" ;;
     ae|conv-ae) echo "$1" "${mnist_budget[@]}" --set train.batch_size=64 ;;
-    seq2seq) echo seq2seq --set "train.epochs=$epochs" --set train.batch_size=128 ;;
+    seq2seq) echo seq2seq --set "train.epochs=$epochs" --set train.batch_size=128 --set model.layers.encoder.n_out=50 \
+      --set model.layers.decoder.n_out=50 --set model.layers.enc_embed.n_out=15 --set model.layers.dec_embed.n_out=15 ;;
   esac
 }
 quality() {
