@@ -52,7 +52,7 @@ public final class StopSignal implements AutoCloseable {
             return;
         }
         signal = sig.getNumber();
-        LOG.warn("SIG{} received: finishing the current batch, then writing a checkpoint", name);
+        LOG.warn("SIG{} received: stopping after the current step (training runs write a checkpoint)", name);
     }
 
     /** Asks the trainer to stop as if {@code signalNumber} had arrived (2 = INT, 15 = TERM). */

@@ -112,19 +112,26 @@ public final class Skipgram {
                 .put("git_commit", BuildInfo.gitCommit()).save();
         ctx.out().println("run: " + run);
         ctx.out().flush();
-        try {
-            int code = trainAndWrite(cfg, d, threads, run, summary, ctx);
-            summary.put("wall_seconds", round((System.nanoTime() - started) / 1e9)).save();
-            return code;
-        } catch (RuntimeException | InterruptedException e) {
-            summary.put("status", e instanceof InterruptedException ? Summary.INTERRUPTED : Summary.FAILED)
-                    .put("error", String.valueOf(e.getMessage())).save();
-            throw e;
+        try (dev.dlp.train.StopSignal stop = dev.dlp.train.StopSignal.install()) {
+            try {
+                int code = trainAndWrite(cfg, d, threads, run, summary, ctx, stop);
+                summary.put("wall_seconds", round((System.nanoTime() - started) / 1e9)).save();
+                return code;
+            } catch (InterruptedException e) {
+                // Ctrl-C / SIGTERM: no checkpoints here (a Brown run takes seconds), so say so and exit 130 / 143
+                summary.put("status", Summary.INTERRUPTED).put("message", e.getMessage() + "; no vectors written, "
+                        + "rerun to train").put("wall_seconds", round((System.nanoTime() - started) / 1e9)).save();
+                LOG.warn("{}: no vectors written; rerun to train", e.getMessage());
+                return stop.requested() ? stop.exitCode() : 130;
+            } catch (RuntimeException e) {
+                summary.put("status", Summary.FAILED).put("error", String.valueOf(e.getMessage())).save();
+                throw e;
+            }
         }
     }
 
     private static int trainAndWrite(SkipgramConfig cfg, Data d, int threads, RunDir run, Summary summary,
-                                     Context ctx) throws InterruptedException {
+                                     Context ctx, dev.dlp.train.StopSignal stop) throws InterruptedException {
         Vocab vocab = d.vocab();
         // phase 4: train
         List<Integer> probes = new ArrayList<>();
@@ -140,6 +147,7 @@ public final class Skipgram {
                         + "{} threads", cfg.train().dims(), cfg.train().window(), cfg.train().negative(),
                 cfg.train().epochs(), cfg.train().lr(), cfg.train().minLr(), cfg.vocab().sample(), threads);
         Trainer trainer = new Trainer(d.corpus(), vocab, cfg.train(), cfg.vocab().sample(), cfg.seed());
+        trainer.stopWhen(stop::requested);
         Map<String, String> lastNeighbours = new LinkedHashMap<>();
         double trainSeconds = trainer.train(threads, (epoch, t) -> {
             if (probes.isEmpty()) {

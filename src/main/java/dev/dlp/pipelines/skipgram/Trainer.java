@@ -54,6 +54,8 @@ final class Trainer {
     private final long seed;
     private final AtomicLong wordsDone = new AtomicLong();
     private final long totalWords;
+    /** Polled by the workers between sentences: Ctrl-C / SIGTERM ends the epoch early. */
+    private volatile java.util.function.BooleanSupplier stop = () -> false;
 
     Trainer(Corpus.Encoded corpus, Vocab vocab, SkipgramConfig.TrainConfig cfg, double sample, long seed) {
         this.corpus = corpus;
@@ -72,6 +74,11 @@ final class Trainer {
             syn0[i] = (float) ((r.nextDouble() - 0.5) / dims);
         }
         this.totalWords = (long) corpus.tokens().length * cfg.epochs();
+    }
+
+    /** Makes the workers stop at the next sentence once {@code requested} turns true. */
+    void stopWhen(java.util.function.BooleanSupplier requested) {
+        this.stop = requested;
     }
 
     /** Trains every epoch; returns the training seconds (without the listener's time). */
@@ -105,6 +112,9 @@ final class Trainer {
             }
             if (failure[0] != null) {
                 throw new IllegalStateException("a training thread failed: " + failure[0], failure[0]);
+            }
+            if (stop.getAsBoolean()) {
+                throw new InterruptedException("interrupted in epoch " + (epoch + 1) + " of " + cfg.epochs());
             }
             double s = (System.nanoTime() - t0) / 1e9;
             seconds += s;
@@ -175,6 +185,9 @@ final class Trainer {
             long pending = 0;
             float alpha = lr(wordsDone.get());
             for (int s = from; s < to; s++) {
+                if (stop.getAsBoolean()) {
+                    break;
+                }
                 int a = starts[s];
                 int b = starts[s + 1];
                 if (b - a > buf.length) {
