@@ -1,6 +1,5 @@
 package dev.dlp.cli;
 
-import dev.dlp.pipelines.Context;
 import dev.dlp.pipelines.Launcher;
 import dev.dlp.pipelines.admit.AdmitPipeline;
 import picocli.CommandLine.Command;
@@ -30,6 +29,6 @@ public final class AdmitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return Launcher.train(new AdmitPipeline(), options.toRunOptions(data.addTo(options.overrides)),
-                new Context(options.dataDir, spec.commandLine().getOut(), logging.quiet()));
+                options.context(spec, logging));
     }
 }

@@ -35,7 +35,7 @@ public final class AeCommands {
         @Override
         public Integer call() {
             return Launcher.train(AePipeline.dense(), options.toRunOptions(),
-                    new Context(options.dataDir, spec.commandLine().getOut(), logging.quiet()));
+                    options.context(spec, logging));
         }
     }
 
@@ -55,7 +55,7 @@ public final class AeCommands {
         @Override
         public Integer call() {
             return Launcher.train(AePipeline.conv(), options.toRunOptions(),
-                    new Context(options.dataDir, spec.commandLine().getOut(), logging.quiet()));
+                    options.context(spec, logging));
         }
     }
 

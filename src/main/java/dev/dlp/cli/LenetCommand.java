@@ -33,7 +33,7 @@ public final class LenetCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return Launcher.train(new LenetPipeline(), options.toRunOptions(),
-                new Context(options.dataDir, spec.commandLine().getOut(), logging.quiet()));
+                options.context(spec, logging));
     }
 
     /** {@code dlp lenet eval}. */

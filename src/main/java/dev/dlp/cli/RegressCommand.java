@@ -1,6 +1,5 @@
 package dev.dlp.cli;
 
-import dev.dlp.pipelines.Context;
 import dev.dlp.pipelines.Launcher;
 import dev.dlp.pipelines.regress.RegressPipeline;
 import dev.dlp.pipelines.tabular.TabularRuns;
@@ -36,7 +35,7 @@ public final class RegressCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return Launcher.train(new RegressPipeline(), options.toRunOptions(data.addTo(options.overrides)),
-                new Context(options.dataDir, spec.commandLine().getOut(), logging.quiet()));
+                options.context(spec, logging));
     }
 
     /** {@code predict} of the tabular subcommands: col=value inputs in, the model's output out. */

@@ -40,7 +40,7 @@ public final class Seq2SeqCommand implements Callable<Integer> {
             overrides.add(1, "data.source_file=\"" + source.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
         }
         return Launcher.train(new Seq2SeqPipeline(), options.toRunOptions(overrides),
-                new Context(options.dataDir, spec.commandLine().getOut(), logging.quiet()));
+                options.context(spec, logging));
     }
 
     /** {@code predict}. */

@@ -37,6 +37,11 @@ public final class TrainOptions {
             description = "Data directory (default: $DLP_DATA, else the config's data.dir, 'data').")
     String dataDir;
 
+    /** What the pipeline gets besides its config: data directory, stdout, quiet. */
+    dev.dlp.pipelines.Context context(picocli.CommandLine.Model.CommandSpec spec, LoggingMixin logging) {
+        return new dev.dlp.pipelines.Context(dataDir, spec.commandLine().getOut(), logging.quiet());
+    }
+
     RunOptions toRunOptions() {
         return toRunOptions(overrides);
     }

@@ -32,18 +32,12 @@ public record MnistConfig(String dir, int valSize, int trainLimit, int testLimit
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
         float[] out = new float[pixels.length];
         for (int i = 0; i < pixels.length; i++) {
-            double g = gaussian(r);
+            double g = Gaussian.next(r);
             out[i] = (float) Math.min(1.0, Math.max(0.0, pixels[i] + noise * g));
         }
         return out;
     }
 
-    private static double gaussian(java.util.SplittableRandom r) {
-        // Box-Muller; SplittableRandom has no nextGaussian
-        double u = 1.0 - r.nextDouble();
-        double v = r.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-    }
 
     /** Training and validation splits of MNIST's training set. */
     public record Splits(Mnist.Images train, Mnist.Images val) {

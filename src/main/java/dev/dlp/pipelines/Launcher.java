@@ -107,7 +107,8 @@ public final class Launcher {
             source = o.config() != null ? ConfigLoader.resolve(o.config(), p.defaultConfig())
                     : new ConfigLoader.Source(resumeDir.configFile().toString(), resumeDir.configFile(), null);
             checkpoint = new Checkpoints(resumeDir.checkpointsDir(), 1).latest().orElseThrow(() ->
-                    new StateConflictException("--resume " + o.resume() + ": the run has no checkpoint to resume from"));
+                    new StateConflictException("--resume " + o.resume()
+                            + ": the run has no checkpoint to resume from"));
         } else {
             source = ConfigLoader.resolve(o.config(), p.defaultConfig());
         }
@@ -238,6 +239,16 @@ public final class Launcher {
 
     private static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
+    }
+
+    /** The resolved config a run directory was trained with ({@code config.yaml}); bad input when it has none. */
+    public static <C> C runConfig(Path runDir, Class<C> type, C defaults) {
+        Path file = runDir.resolve("config.yaml");
+        if (!Files.isDirectory(runDir) || !Files.isRegularFile(file)) {
+            throw new ConfigException("--model", "not a run directory (no config.yaml): " + runDir);
+        }
+        return ConfigLoader.load(new ConfigLoader.Source(file.toString(), file, null), List.of(), type, defaults)
+                .value();
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.dlp.pipelines.admit;
 
+import dev.dlp.data.Gaussian;
+
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -32,8 +34,8 @@ public final class Admissions {
         SplittableRandom r = new SplittableRandom(seed);
         StringBuilder sb = new StringBuilder("admit,gre,gpa,rank\n");
         for (int i = 0; i < rows; i++) {
-            double gre = Math.max(200, Math.min(800, Math.round((588 + 116 * gaussian(r)) / 20) * 20.0));
-            double gpa = Math.round(Math.max(2.0, Math.min(4.0, 3.39 + 0.38 * gaussian(r))) * 100) / 100.0;
+            double gre = Math.max(200, Math.min(800, Math.round((588 + 116 * Gaussian.next(r)) / 20) * 20.0));
+            double gpa = Math.round(Math.max(2.0, Math.min(4.0, 3.39 + 0.38 * Gaussian.next(r))) * 100) / 100.0;
             double u = r.nextDouble();
             int rank = 1;
             double acc = RANK_SHARES[0];
@@ -47,9 +49,4 @@ public final class Admissions {
         return sb.toString();
     }
 
-    private static double gaussian(SplittableRandom r) {
-        double u = 1.0 - r.nextDouble();
-        double v = r.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-    }
 }

@@ -1,6 +1,5 @@
 package dev.dlp.pipelines.ae;
 
-import dev.dlp.config.ConfigLoader;
 import dev.dlp.data.Mnist;
 import dev.dlp.pipelines.Context;
 import dev.dlp.pipelines.Launcher;
@@ -25,12 +24,7 @@ public final class AeTools {
     public enum SplitName { TRAIN, TEST }
 
     public static int encode(Path runDir, SplitName split, Path out, Context ctx) {
-        Path cfgFile = runDir.resolve("config.yaml");
-        if (!Files.isDirectory(runDir) || !Files.exists(cfgFile)) {
-            throw new dev.dlp.config.ConfigException("--model", "not a run directory (no config.yaml): " + runDir);
-        }
-        AeConfig cfg = ConfigLoader.load(new ConfigLoader.Source(cfgFile.toString(), cfgFile, null), List.of(),
-                AeConfig.class, AeConfig.DEFAULTS).value();
+        AeConfig cfg = Launcher.runConfig(runDir, AeConfig.class, AeConfig.DEFAULTS);
         Path dataDir = ctx.dataDir(cfg.data().dir());
         Mnist.Images images = split == SplitName.TEST ? cfg.data().loadTest(dataDir)
                 : Mnist.load(dataDir, Mnist.Split.TRAIN, cfg.data().trainLimit());

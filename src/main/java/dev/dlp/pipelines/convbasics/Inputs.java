@@ -4,13 +4,8 @@ import dev.dlp.data.DataException;
 import dev.dlp.data.Mnist;
 import dev.dlp.pipelines.Context;
 
-import javax.imageio.ImageIO;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
+import dev.dlp.report.GrayImages;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 
@@ -57,31 +52,11 @@ final class Inputs {
 
     /** An image file as grayscale in [0, 1], scaled down (keeping its aspect) when a side exceeds maxSide. */
     static Input image(Path file, int maxSide) {
-        BufferedImage src;
-        try {
-            src = Files.isRegularFile(file) ? ImageIO.read(file.toFile()) : null;
-        } catch (IOException e) {
-            src = null;
-        }
-        if (src == null) {
-            throw new DataException(file + ": " + (Files.exists(file) ? "not a readable image (PNG, JPEG, GIF or BMP)"
-                    : "no such file"));
-        }
+        BufferedImage src = GrayImages.read(file);
         double f = Math.min(1.0, (double) maxSide / Math.max(src.getWidth(), src.getHeight()));
         int w = Math.max(1, (int) Math.round(src.getWidth() * f));
         int h = Math.max(1, (int) Math.round(src.getHeight() * f));
-        BufferedImage gray = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
-        Graphics2D g = gray.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-        g.drawImage(src, 0, 0, w, h, Color.BLACK, null);
-        g.dispose();
-        float[] v = new float[w * h];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                v[y * w + x] = (gray.getRaster().getSample(x, y, 0) & 0xff) / 255f;
-            }
-        }
+        float[] v = GrayImages.gray(src, w, h);
         String size = src.getWidth() == w && src.getHeight() == h ? ""
                 : " (" + src.getHeight() + "x" + src.getWidth() + " scaled down)";
         return new Input(new Plane(h, w, v), file.getFileName() + " " + h + "x" + w + size);

@@ -1,19 +1,13 @@
 package dev.dlp.pipelines.lenet;
 
-import dev.dlp.config.ConfigLoader;
-import dev.dlp.data.DataException;
 import dev.dlp.data.Mnist;
 import dev.dlp.pipelines.Context;
 import dev.dlp.pipelines.Launcher;
+import dev.dlp.report.GrayImages;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import javax.imageio.ImageIO;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,12 +27,8 @@ public final class LenetTools {
 
     /** The run's own config when {@code runOrZip} is a run directory, else the defaults. */
     static LenetConfig runConfig(Path runOrZip) {
-        Path cfg = Files.isDirectory(runOrZip) ? runOrZip.resolve("config.yaml") : null;
-        if (cfg == null || !Files.exists(cfg)) {
-            return LenetConfig.DEFAULTS;
-        }
-        return ConfigLoader.load(new ConfigLoader.Source(cfg.toString(), cfg, null), List.of(), LenetConfig.class,
-                LenetConfig.DEFAULTS).value();
+        return Files.isDirectory(runOrZip) && Files.exists(runOrZip.resolve("config.yaml"))
+                ? Launcher.runConfig(runOrZip, LenetConfig.class, LenetConfig.DEFAULTS) : LenetConfig.DEFAULTS;
     }
 
     /** Evaluates a trained model on the test set; writes eval.json/eval.txt next to the model. */
@@ -86,28 +76,10 @@ public final class LenetTools {
      * size, inverted when it is dark-on-light (mean above 0.5) unless told otherwise.
      */
     static float[] readDigit(Path file, Invert invert) {
-        BufferedImage src;
-        try {
-            src = Files.isRegularFile(file) ? ImageIO.read(file.toFile()) : null;
-        } catch (IOException e) {
-            src = null;
-        }
-        if (src == null) {
-            throw new DataException(file + ": not a readable image (PNG, JPEG, GIF or BMP)");
-        }
-        BufferedImage gray = new BufferedImage(Mnist.COLS, Mnist.ROWS, BufferedImage.TYPE_BYTE_GRAY);
-        Graphics2D g = gray.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-        g.drawImage(src, 0, 0, Mnist.COLS, Mnist.ROWS, java.awt.Color.BLACK, null);
-        g.dispose();
-        float[] px = new float[Mnist.PIXELS];
+        float[] px = GrayImages.gray(GrayImages.read(file), Mnist.COLS, Mnist.ROWS);
         double mean = 0;
-        for (int y = 0; y < Mnist.ROWS; y++) {
-            for (int x = 0; x < Mnist.COLS; x++) {
-                px[y * Mnist.COLS + x] = (gray.getRaster().getSample(x, y, 0) & 0xff) / 255f;
-                mean += px[y * Mnist.COLS + x];
-            }
+        for (float v : px) {
+            mean += v;
         }
         mean /= Mnist.PIXELS;
         if (invert == Invert.YES || (invert == Invert.AUTO && mean > 0.5)) {

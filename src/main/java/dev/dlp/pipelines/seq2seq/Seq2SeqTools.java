@@ -21,17 +21,15 @@ public final class Seq2SeqTools {
     }
 
     public static int predict(Path runDir, List<String> inputs, int beam, Context ctx) {
-        Path cfgFile = runDir.resolve("config.yaml");
-        Path vocabFile = runDir.resolve(Seq2SeqPipeline.VOCAB_FILE);
-        if (!Files.isRegularFile(cfgFile) || !Files.isRegularFile(vocabFile)) {
-            throw new ConfigException("--model", runDir + " is not a finished seq2seq run (no config.yaml or "
-                    + Seq2SeqPipeline.VOCAB_FILE + ")");
-        }
         if (beam < 1) {
             throw new ConfigException("--beam", "must be >= 1, got " + beam);
         }
-        Seq2SeqConfig cfg = ConfigLoader.load(new ConfigLoader.Source(cfgFile.toString(), cfgFile, null), List.of(),
-                Seq2SeqConfig.class, Seq2SeqConfig.DEFAULTS).value();
+        Seq2SeqConfig cfg = Launcher.runConfig(runDir, Seq2SeqConfig.class, Seq2SeqConfig.DEFAULTS);
+        Path vocabFile = runDir.resolve(Seq2SeqPipeline.VOCAB_FILE);
+        if (!Files.isRegularFile(vocabFile)) {
+            throw new ConfigException("--model", runDir + " is not a finished seq2seq run (no "
+                    + Seq2SeqPipeline.VOCAB_FILE + ")");
+        }
         Vocab vocab;
         int maxLength;
         try {

@@ -33,7 +33,7 @@ final class ExactTsne {
         double[][] gains = new double[n][2];
         for (int i = 0; i < n; i++) {
             for (int c = 0; c < 2; c++) {
-                y[i][c] = 1e-4 * gaussian(r);
+                y[i][c] = 1e-4 * dev.dlp.data.Gaussian.next(r);
                 gains[i][c] = 1;
             }
         }
@@ -134,8 +134,4 @@ final class ExactTsne {
         return s;
     }
 
-    private static double gaussian(SplittableRandom r) {
-        double u = 1 - r.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.nextDouble());
-    }
 }
