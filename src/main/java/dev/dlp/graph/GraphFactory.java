@@ -80,11 +80,11 @@ public final class GraphFactory {
                 throw new ConfigException(path + ".type", "required (one of: " + String.join(", ", LayerKinds.names())
                         + ")");
             }
-            Params p = new Params(path, spec);
-            List<String> inputs = p.names("inputs");
+            List<String> inputs = new Params(path, spec).names("inputs");
             if (inputs.isEmpty()) {
                 inputs = List.of(previous);
             }
+            Params p = new Params(path, spec, inputNames.containsAll(inputs));
             for (String in : inputs) {
                 if (!defined.contains(in) || in.equals(name)) {
                     List<String> before = new ArrayList<>(defined);

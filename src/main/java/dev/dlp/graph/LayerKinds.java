@@ -44,9 +44,11 @@ public final class LayerKinds {
                 .activation(p.choice("activation", Activation.SOFTMAX, Activation.class))
                 .biasInit(p.number("bias_init", 0.0))
                 .build());
-        // conv: 2-D convolution (cross-correlation); kernel/stride/dilation are n or [h, w]
+        // conv: 2-D convolution (cross-correlation); kernel/stride/dilation are n or [h, w]. Fed by a model input,
+        // it skips the unused input gradient (InputConvolution: same function, faster backward pass)
         KINDS.put("conv", p -> {
-            ConvolutionLayer.Builder b = new ConvolutionLayer.Builder()
+            ConvolutionLayer.Builder b = (p.readsGraphInput() ? new InputConvolution.Builder()
+                    : new ConvolutionLayer.Builder())
                     .kernelSize(positivePair(p, "kernel", null))
                     .stride(positivePair(p, "stride", new int[]{1, 1}))
                     .dilation(positivePair(p, "dilation", new int[]{1, 1}))

@@ -20,7 +20,7 @@ public final class Backend {
     }
 
     /**
-     * Native memory limits (unless given with {@code -D}), then the backend, then threads ({@code threads <= 0}:
+     * Native memory limit (unless given with {@code -D}), then the backend, then threads ({@code threads <= 0}:
      * keep the default, one per core or {@code OMP_NUM_THREADS}).
      */
     public static synchronized void init(int threads) {
@@ -28,7 +28,9 @@ public final class Backend {
             long physical = physicalMemory();
             if (physical > 0) {
                 setDefault("org.bytedeco.javacpp.maxbytes", physical / 2);
-                setDefault("org.bytedeco.javacpp.maxphysicalbytes", physical * 3 / 4);
+                // 0 = no resident-size check: JavaCPP would read the process's RSS on every allocation, which
+                // cost a third of a small model's training step (the maxbytes count above is cheap and stays)
+                setDefault("org.bytedeco.javacpp.maxphysicalbytes", 0);
             }
             long t = System.nanoTime();
             Nd4j.create(1);
