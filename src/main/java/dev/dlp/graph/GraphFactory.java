@@ -46,7 +46,10 @@ public final class GraphFactory {
                 .updater(updater(train.updater()))
                 .weightInit(weightInit(train.weightInit()))
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
-                .inferenceWorkspaceMode(WorkspaceMode.ENABLED);
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+                // keep each conv layer's pre-activation from the forward pass for its backward pass instead of
+                // computing the convolution a second time (DL4J's default, CacheMode.NONE, recomputes it)
+                .cacheMode(org.deeplearning4j.nn.conf.CacheMode.DEVICE);
         if (train.l2() > 0) {
             base.l2(train.l2());
         }
