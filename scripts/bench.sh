@@ -4,8 +4,9 @@
 # case (../shared/peers/*.py, Debian's python3-torch) runs the same budget and a ratio column is added.
 #
 #   scripts/bench.sh [--peer] [--epochs N] [--limit N] [--set key=value]... [CASE...]
-#   cases: lenet5 mnist-mlp mnist-softmax (default), ae conv-ae seq2seq, or 'all'
-#   (defaults: 2 epochs on 20000 MNIST training examples; seq2seq: 2 epochs on its 10000 pairs)
+#   cases: lenet5 mnist-mlp mnist-softmax (default), ae conv-ae seq2seq skipgram, or 'all'
+#   (defaults: 2 epochs on 20000 MNIST training examples; seq2seq: 2 epochs on its 10000 pairs; skipgram: its
+#   config (5 epochs on Brown, one thread per core) against gensim with the same hyperparameters, in words/s)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 peers="${DLP_PEERS:-$here/../shared/peers}"
@@ -20,8 +21,8 @@ while (( $# )); do
     --set) sets+=(--set "$2"); shift ;;
     -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     -*) echo "bench: unknown option $1" >&2; exit 2 ;;
-    all) cases+=(lenet5 mnist-mlp mnist-softmax ae conv-ae seq2seq) ;;
-    lenet5|mnist-mlp|mnist-softmax|ae|conv-ae|seq2seq) cases+=("$1") ;;
+    all) cases+=(lenet5 mnist-mlp mnist-softmax ae conv-ae seq2seq skipgram) ;;
+    lenet5|mnist-mlp|mnist-softmax|ae|conv-ae|seq2seq|skipgram) cases+=("$1") ;;
     *) echo "bench: unknown case '$1'" >&2; exit 2 ;;
   esac
   shift
@@ -32,6 +33,7 @@ if (( peer )) && ! "$python" -c 'import torch' 2>/dev/null; then
   exit 2
 fi
 "$here/scripts/fetch-data.sh" --quiet mnist
+[[ " ${cases[*]} " == *" skipgram "* ]] && "$here/scripts/fetch-data.sh" --quiet brown
 data="${DLP_DATA:-$here/data}"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -46,6 +48,14 @@ dlp_args() {
     ae|conv-ae) echo "$1" "${mnist_budget[@]}" --set train.batch_size=64 ;;
     seq2seq) echo seq2seq --set "train.epochs=$epochs" --set train.batch_size=128 --set model.layers.encoder.n_out=50 \
       --set model.layers.decoder.n_out=50 --set model.layers.enc_embed.n_out=15 --set model.layers.dec_embed.n_out=15 ;;
+    skipgram) echo skipgram --set tsne.words=0 --threads "$(nproc)" ;;
+  esac
+}
+# case -> the summary field of dlp's speed and the peer's JSON key of the same number
+rate() {
+  case "$1" in
+    skipgram) echo 'd["words_per_sec"]|words_per_sec' ;;
+    *) echo 'd["train_samples_per_sec"]|samples_per_sec' ;;
   esac
 }
 quality() {
@@ -53,6 +63,7 @@ quality() {
     lenet5|mnist-mlp|mnist-softmax) echo 'test accuracy|d["test"]["accuracy"]|test_accuracy' ;;
     ae|conv-ae) echo 'test mse|d["test"]["mse"]|test_mse' ;;
     seq2seq) echo 'held-out exact|d["heldout"]["exact_match"]|heldout_exact_match' ;;
+    skipgram) echo 'vocabulary|d["vocab"]|vocab' ;;
   esac
 }
 peer_args() {
@@ -63,25 +74,28 @@ peer_args() {
     ae) echo torch_autoencoder.py --data "$data" --arch dense --epochs "$epochs" --limit "$limit" ;;
     conv-ae) echo torch_autoencoder.py --data "$data" --arch conv --epochs "$epochs" --limit "$limit" ;;
     seq2seq) echo torch_seq2seq.py --epochs "$epochs" ;;
+    skipgram) "$here/dlp" skipgram corpus -q --out "$out/brown.txt" >/dev/null
+      echo gensim_w2v.py --corpus "$out/brown.txt" --workers "$(nproc)" ;;
   esac
 }
 json() { "$python" -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
 rss_mb() { awk '/Maximum resident set size/ {printf "%.0f", $NF/1024}' "$1"; }
 
-printf '%s, %s epochs (MNIST cases on %s examples), %s cores, load %s\n' "$(date -u +%Y-%m-%d)" "$epochs" \
+printf '%s, %s epochs (MNIST cases on %s examples), %s cores, load %s; speed: training samples/s (skipgram: words/s)\n' "$(date -u +%Y-%m-%d)" "$epochs" \
   "$limit" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)"
-header="| case | dlp samples/s | dlp quality | dlp peak RSS MB |"
-(( peer )) && header+=" peer samples/s | peer quality | peer peak RSS MB | dlp / peer |"
+header="| case | dlp speed | dlp quality | dlp peak RSS MB |"
+(( peer )) && header+=" peer speed | peer quality | peer peak RSS MB | dlp / peer |"
 echo "$header"
 echo "$header" | sed 's/[^|]/-/g'
 for c in "${cases[@]}"; do
   IFS='|' read -r qname qexpr qpeer <<<"$(quality "$c")"
+  IFS='|' read -r rexpr rpeer <<<"$(rate "$c")"
   # shellcheck disable=SC2046
   /usr/bin/time -v -o "$out/$c.time" env DLP_NO_PROGRESS_BAR=1 "$here/dlp" $(dlp_args "$c") -q \
     --runs-root "$out/runs" --run-name "$c" ${sets[@]+"${sets[@]}"} > "$out/$c.log" 2>&1 \
     || { echo "bench: $c failed:" >&2; cat "$out/$c.log" >&2; exit 1; }
   summary=$(ls -d "$out"/runs/*/*-"$c")/summary.json
-  sps=$(json "$summary" 'd["train_samples_per_sec"]')
+  sps=$(json "$summary" "$rexpr")
   q=$(json "$summary" "round($qexpr, 4)")
   row="| $c | $sps | $qname $q | $(rss_mb "$out/$c.time") |"
   if (( peer )); then
@@ -89,7 +103,7 @@ for c in "${cases[@]}"; do
     set -- $(peer_args "$c")
     script="$1"; shift
     /usr/bin/time -v -o "$out/$c.peer.time" "$python" "$peers/$script" "$@" > "$out/$c.peer.json"
-    psps=$(json "$out/$c.peer.json" 'd["samples_per_sec"]')
+    psps=$(json "$out/$c.peer.json" "d[\"$rpeer\"]")
     pq=$(json "$out/$c.peer.json" "d[\"$qpeer\"]")
     ratio=$("$python" -c "print(f'{$sps / $psps:.2f}x')")
     row+=" $psps | $qname $pq | $(rss_mb "$out/$c.peer.time") | $ratio |"

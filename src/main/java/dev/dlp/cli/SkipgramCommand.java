@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
                 + "plain-text corpus (--data FILE, one sentence per line): writes vectors.txt (word2vec text format), "
                 + "vocab.tsv, tsne.png and summary.json into models/skipgram/<stamp>-<id>/.",
             "Probe words' nearest neighbours are logged after each epoch."},
-        subcommands = {SkipgramCommand.Nearest.class, SkipgramCommand.Eval.class})
+        subcommands = {SkipgramCommand.Nearest.class, SkipgramCommand.Eval.class, SkipgramCommand.ExportCorpus.class})
 public final class SkipgramCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -85,6 +85,26 @@ public final class SkipgramCommand implements Callable<Integer> {
                 throw new ExitCodes.BadInputException("--top must be >= 1, got " + k);
             }
             return Skipgram.nearest(model, words, k, new Context(null, spec.commandLine().getOut(),
+                    logging.quiet()));
+        }
+    }
+
+    @Command(name = "corpus", mixinStandardHelpOptions = true,
+            description = "Write the cleaned Brown corpus (what skipgram trains on: lowercased words, punctuation "
+                    + "dropped) as one sentence per line, e.g. for gensim.")
+    static final class ExportCorpus implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        LoggingMixin logging;
+        @Option(names = "--data-dir", paramLabel = "DIR", description = "Where brown/ is (default: data, or $DLP_DATA).")
+        String dataDir;
+        @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "The text file to write.")
+        Path out;
+
+        @Override
+        public Integer call() {
+            return Skipgram.exportCorpus(out, new Context(dataDir, spec.commandLine().getOut(),
                     logging.quiet()));
         }
     }

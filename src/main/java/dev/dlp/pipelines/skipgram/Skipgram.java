@@ -253,6 +253,44 @@ public final class Skipgram {
     }
 
     /** {@code dlp skipgram nearest}: the k nearest words of each word by cosine. */
+    /**
+     * Writes the cleaned Brown corpus the way {@code dlp skipgram} reads it (lowercased words, punctuation dropped),
+     * one sentence per line, tokens separated by spaces: the same text for other tools, e.g. gensim.
+     */
+    public static int exportCorpus(Path out, Context ctx) {
+        Path dir = ctx.dataDir(SkipgramConfig.DEFAULTS.data().dir()).resolve("brown");
+        List<Path> files = Corpus.brownFiles(dir);
+        long[] counts = new long[2];
+        dev.dlp.run.AtomicFiles.write(out, tmp -> {
+            try (java.io.BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                StringBuilder line = new StringBuilder();
+                Corpus.readBrown(files, new Corpus.Sink() {
+                    @Override
+                    public void token(String word) {
+                        line.append(line.length() == 0 ? "" : " ").append(word);
+                        counts[0]++;
+                    }
+
+                    @Override
+                    public void endSentence() {
+                        if (line.length() > 0) {
+                            try {
+                                w.append(line).append('\n');
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                            line.setLength(0);
+                            counts[1]++;
+                        }
+                    }
+                });
+            }
+        });
+        ctx.out().printf(Locale.ROOT, "%s: %d sentences, %d tokens (Brown, %d files)%n", out, counts[1], counts[0],
+                files.size());
+        return 0;
+    }
+
     public static int nearest(Path model, List<String> words, int k, Context ctx) {
         Vectors v = Vectors.read(model);
         int unknown = 0;

@@ -92,8 +92,13 @@ final class Trainer {
             Thread[] workers = new Thread[n];
             Throwable[] failure = new Throwable[1];
             for (int w = 0; w < n; w++) {
-                Worker worker = new Worker(bounds[w], bounds[w + 1], seed * 1_000_003L + epoch * 7919L + w);
-                workers[w] = new Thread(worker, "skipgram-" + w);
+                int from = bounds[w];
+                int to = bounds[w + 1];
+                long workerSeed = seed * 1_000_003L + epoch * 7919L + w;
+                // the worker (its random state and error buffer, written on every pair) is allocated by its own
+                // thread, in that thread's allocation buffer: created here, two workers' fields shared a cache
+                // line and the threads invalidated each other's caches on every random draw (false sharing)
+                workers[w] = new Thread(() -> new Worker(from, to, workerSeed).run(), "skipgram-" + w);
                 workers[w].setUncaughtExceptionHandler((t, e) -> failure[0] = e);
                 workers[w].start();
             }

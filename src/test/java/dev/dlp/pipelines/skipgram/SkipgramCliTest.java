@@ -119,4 +119,20 @@ class SkipgramCliTest {
         assertFalse(Files.exists(tmp.resolve("models/skipgram")));
         assertEquals(1, o.err().strip().lines().count(), o.err());
     }
+
+    @Test
+    void corpusWritesTheCleanedBrownTextOneSentencePerLine() throws IOException {
+        Path brown = Files.createDirectories(tmp.resolve("data").resolve("brown"));
+        Files.writeString(brown.resolve("ca01"), "\n\tThe/at Fulton/np-tl said/vbd ,/, no/at ./.\n\n\t``/`` Yes/rb ./.\n");
+        Files.writeString(brown.resolve("cr09"), "Last/ap one/cd ./.\n");
+        Path out = tmp.resolve("brown.txt");
+        TestCli.Outcome o = TestCli.run("skipgram", "corpus", "--data-dir", tmp.resolve("data").toString(), "--out",
+                out.toString());
+        assertEquals(0, o.exit(), o.err());
+        assertEquals("the fulton said no\nyes\nlast one\n", Files.readString(out));
+        assertTrue(o.out().contains("3 sentences, 7 tokens"), o.out());
+        assertEquals(2, TestCli.run("skipgram", "corpus", "--data-dir", tmp.resolve("nothing").toString(), "--out",
+                tmp.resolve("x.txt").toString()).exit());
+        assertFalse(Files.exists(tmp.resolve("x.txt")));
+    }
 }
