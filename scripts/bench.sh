@@ -74,7 +74,7 @@ peer_args() {
     ae) echo torch_autoencoder.py --data "$data" --arch dense --epochs "$epochs" --limit "$limit" ;;
     conv-ae) echo torch_autoencoder.py --data "$data" --arch conv --epochs "$epochs" --limit "$limit" ;;
     seq2seq) echo torch_seq2seq.py --epochs "$epochs" ;;
-    skipgram) "$here/dlp" skipgram corpus -q --out "$out/brown.txt" >/dev/null
+    skipgram) "$here/dlp" skipgram corpus -q --out "$out/brown.txt" >/dev/null 2>&1
       echo gensim_w2v.py --corpus "$out/brown.txt" --workers "$(nproc)" ;;
   esac
 }
