@@ -3,6 +3,7 @@ package dev.dlp.graph;
 import dev.dlp.config.ConfigException;
 import dev.dlp.config.Suggest;
 import dev.dlp.config.TrainConfig;
+import dev.dlp.nd4j.FastAdam;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
@@ -10,7 +11,6 @@ import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
@@ -197,9 +197,8 @@ public final class GraphFactory {
             case EXPONENTIAL -> new ExponentialSchedule(ScheduleType.EPOCH, u.lr(), u.schedule().gamma());
         };
         return switch (u.type()) {
-            case ADAM -> schedule == null ? new Adam(u.lr(), u.beta1(), u.beta2(), u.epsilon())
-                    : Adam.builder().learningRateSchedule(schedule).beta1(u.beta1()).beta2(u.beta2())
-                    .epsilon(u.epsilon()).build();
+            // same rule and state as DL4J's Adam, computed in Java (libnd4j's adam_updater op is ~7x slower)
+            case ADAM -> new FastAdam(u.lr(), schedule, u.beta1(), u.beta2(), u.epsilon());
             case SGD -> schedule == null ? new Sgd(u.lr()) : new Sgd(schedule);
             case NESTEROVS -> schedule == null ? new Nesterovs(u.lr(), u.momentum())
                     : new Nesterovs(schedule, u.momentum());

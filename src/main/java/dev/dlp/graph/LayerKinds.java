@@ -38,12 +38,17 @@ public final class LayerKinds {
                 .nOut(p.requiredPositiveInt("n_out"))
                 .activation(p.choice("activation", Activation.RELU, Activation.class))
                 .build());
-        // output: dense + loss; softmax/mcxent for classification
-        KINDS.put("output", p -> new OutputLayer.Builder(p.choice("loss", LossFunction.MCXENT, LossFunction.class))
-                .nOut(p.requiredPositiveInt("n_out"))
-                .activation(p.choice("activation", Activation.SOFTMAX, Activation.class))
-                .biasInit(p.number("bias_init", 0.0))
-                .build());
+        // output: dense + loss; softmax/mcxent for classification (SoftmaxOutput: same function, fused backward pass)
+        KINDS.put("output", p -> {
+            LossFunction loss = p.choice("loss", LossFunction.MCXENT, LossFunction.class);
+            Activation activation = p.choice("activation", Activation.SOFTMAX, Activation.class);
+            OutputLayer.Builder b = loss == LossFunction.MCXENT && activation == Activation.SOFTMAX
+                    ? new SoftmaxOutput.Builder().inputFed(p.readsGraphInput()) : new OutputLayer.Builder(loss);
+            return b.nOut(p.requiredPositiveInt("n_out"))
+                    .activation(activation)
+                    .biasInit(p.number("bias_init", 0.0))
+                    .build();
+        });
         // conv: 2-D convolution (cross-correlation); kernel/stride/dilation are n or [h, w]. Fed by a model input,
         // it skips the unused input gradient (InputConvolution: same function, faster backward pass)
         KINDS.put("conv", p -> {

@@ -5,7 +5,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Heap to off-heap copies in one bulk memcpy ({@code Nd4j.create(float[])} copies element by element). */
+/**
+ * Heap/off-heap copies in one bulk memcpy ({@code Nd4j.create(float[])} copies element by element; every small ND4J op
+ * costs microseconds of call overhead).
+ */
 public final class Arrays {
     private Arrays() {
     }
@@ -19,5 +22,43 @@ public final class Arrays {
         }
         ((FloatPointer) a.data().addressPointer()).put(src, offset, (int) n);
         return a;
+    }
+
+    /**
+     * A new c-order float array of {@code [rows.length, rowLen...]} whose row {@code i} is
+     * {@code src[rows[i] * rowLen, (rows[i] + 1) * rowLen)}: gathered straight into off-heap memory, one bulk copy per
+     * row, with no heap staging array. {@code shape} is the full shape; its first dimension is the row count.
+     */
+    public static INDArray gatherRows(float[] src, int[] rows, int from, int to, int rowLen, long... shape) {
+        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+        if (a.length() != (long) (to - from) * rowLen) {
+            throw new IllegalArgumentException("shape " + java.util.Arrays.toString(shape) + " does not hold "
+                    + (to - from) + " rows of " + rowLen);
+        }
+        FloatPointer p = (FloatPointer) a.data().addressPointer();
+        for (int i = from; i < to; i++) {
+            int r = rows == null ? i : rows[i];
+            p.position((long) (i - from) * rowLen).put(src, r * rowLen, rowLen);
+        }
+        return a;
+    }
+
+    /**
+     * True when {@code a}'s elements, in c order, lie one after another from its buffer's address: a float array in c
+     * order with unit stride (views included: a view's buffer starts at the view).
+     */
+    public static boolean contiguousFloats(INDArray a) {
+        return a.dataType() == DataType.FLOAT && a.length() <= Integer.MAX_VALUE && a.data().length() >= a.length()
+                && (a.length() == 1 || a.elementWiseStride() == 1 && (a.ordering() == 'c' || a.isVectorOrScalar()));
+    }
+
+    /** Copies {@code a} (see {@link #contiguousFloats}) into {@code dst[0, length)}. */
+    public static void read(INDArray a, float[] dst) {
+        ((FloatPointer) a.data().addressPointer()).get(dst, 0, (int) a.length());
+    }
+
+    /** Copies {@code src[0, length)} into {@code a} (see {@link #contiguousFloats}). */
+    public static void write(float[] src, INDArray a) {
+        ((FloatPointer) a.data().addressPointer()).put(src, 0, (int) a.length());
     }
 }

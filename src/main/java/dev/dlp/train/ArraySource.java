@@ -3,8 +3,8 @@ package dev.dlp.train;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
- * One input and one label array held on the heap as flat float rows; batches are gathered into fresh
- * off-heap arrays. {@code featureShape}/{@code labelShape} are the per-example shapes (e.g. {@code [784]} or
+ * One input and one label array held on the heap as flat float rows; batches are gathered straight into fresh
+ * off-heap arrays (no heap garbage per batch: at ~4k batches/s a staging copy was ~750 MB/s of young-GC churn). {@code featureShape}/{@code labelShape} are the per-example shapes (e.g. {@code [784]} or
  * {@code [1, 28, 28]}).
  */
 public final class ArraySource implements BatchSource {
@@ -45,15 +45,9 @@ public final class ArraySource implements BatchSource {
     @Override
     public MultiDataSet batch(int[] order, int from, int to) {
         int b = to - from;
-        float[] bx = new float[b * xLen];
-        float[] by = new float[b * yLen];
-        for (int i = 0; i < b; i++) {
-            int e = order == null ? from + i : order[from + i];
-            System.arraycopy(x, e * xLen, bx, i * xLen, xLen);
-            System.arraycopy(y, e * yLen, by, i * yLen, yLen);
-        }
-        return new org.nd4j.linalg.dataset.MultiDataSet(dev.dlp.nd4j.Arrays.floats(bx, 0, shape(b, featureShape)),
-                dev.dlp.nd4j.Arrays.floats(by, 0, shape(b, labelShape)));
+        return new org.nd4j.linalg.dataset.MultiDataSet(
+                dev.dlp.nd4j.Arrays.gatherRows(x, order, from, to, xLen, shape(b, featureShape)),
+                dev.dlp.nd4j.Arrays.gatherRows(y, order, from, to, yLen, shape(b, labelShape)));
     }
 
     private static long[] shape(int b, long[] s) {

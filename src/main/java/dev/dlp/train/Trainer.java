@@ -54,6 +54,7 @@ public final class Trainer {
     public static Result fit(Job job) {
         TrainConfig tc = job.train();
         ComputationGraph g = job.graph();
+        GraphUpdater.install(g);
         BatchSource data = job.data();
         Checkpoints ckpts = new Checkpoints(job.run().checkpointsDir(), job.checkpoint().keepLast());
         MetricsLog metrics = new MetricsLog(job.run().path());
