@@ -228,12 +228,15 @@ public final class Sweep {
         }
     }
 
-    /** The command that starts this same program: java, its memory/system options, classpath, main class. */
+    /**
+     * The command that starts this same program: java, its memory/JIT/GC/system options and modules, classpath,
+     * main class.
+     */
     static List<String> javaCommand() {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("-X") || a.startsWith("-D")) {
+            if (a.startsWith("-X") || a.startsWith("-D") || a.startsWith("--add-modules")) {
                 cmd.add(a);
             }
         }

@@ -4,7 +4,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * One input and one label array held on the heap as flat float rows; batches are gathered straight into fresh
- * off-heap arrays (no heap garbage per batch: at ~4k batches/s a staging copy was ~750 MB/s of young-GC churn). {@code featureShape}/{@code labelShape} are the per-example shapes (e.g. {@code [784]} or
+ * off-heap arrays (no heap garbage per batch: at ~4k batches/s a staging copy was ~750 MB/s of young-GC churn).
+ * {@code featureShape}/{@code labelShape} are the per-example shapes (e.g. {@code [784]} or
  * {@code [1, 28, 28]}).
  */
 public final class ArraySource implements BatchSource {
