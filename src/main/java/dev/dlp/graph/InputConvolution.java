@@ -9,7 +9,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Collection;
-import java.util.Map;
 
 /**
  * A 2-D convolution whose input is a graph input, so nothing needs the gradient with respect to that input. Same
@@ -31,14 +30,8 @@ public class InputConvolution extends ConvolutionLayer {
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
                              INDArray paramsView, boolean initializeParams, DataType dataType) {
         LayerValidation.assertNInNOutSet("InputConvolution", getLayerName(), layerIndex, getNIn(), getNOut());
-        InputConvolutionLayer ret = new InputConvolutionLayer(conf, dataType);
-        ret.setListeners(listeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(paramsView);
-        Map<String, INDArray> params = initializer().init(conf, paramsView, initializeParams);
-        ret.setParamTable(params);
-        ret.setConf(conf);
-        return ret;
+        return LayerWiring.wire(new InputConvolutionLayer(conf, dataType), conf, listeners, layerIndex, paramsView,
+                initializeParams, initializer());
     }
 
     /** DL4J's convolution builder, building this class. */

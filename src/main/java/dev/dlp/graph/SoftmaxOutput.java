@@ -10,7 +10,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 import java.util.Collection;
-import java.util.Map;
 
 /**
  * A softmax output layer with multi-class cross-entropy loss: DL4J's {@link OutputLayer} (same configuration,
@@ -52,14 +51,8 @@ public class SoftmaxOutput extends OutputLayer {
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
                              INDArray paramsView, boolean initializeParams, DataType dataType) {
         LayerValidation.assertNInNOutSet("SoftmaxOutput", getLayerName(), layerIndex, getNIn(), getNOut());
-        SoftmaxOutputLayer ret = new SoftmaxOutputLayer(conf, dataType);
-        ret.setListeners(listeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(paramsView);
-        Map<String, INDArray> params = initializer().init(conf, paramsView, initializeParams);
-        ret.setParamTable(params);
-        ret.setConf(conf);
-        return ret;
+        return LayerWiring.wire(new SoftmaxOutputLayer(conf, dataType), conf, listeners, layerIndex, paramsView,
+                initializeParams, initializer());
     }
 
     /** DL4J's output-layer builder (softmax, mcxent), building this class. */
