@@ -15,7 +15,8 @@ import java.util.Collection;
  * A softmax output layer with multi-class cross-entropy loss: DL4J's {@link OutputLayer} (same configuration,
  * parameters, forward pass and serialised form plus one flag), trained by {@link SoftmaxOutputLayer}'s fused
  * backward pass. {@link GraphFactory} uses it for every {@code output} layer with softmax and mcxent.
- * {@code inputFed}: the layer reads a model input, so nothing needs its input gradient.
+ * {@code inputFed}: the layer reads a model input directly (no preprocessor between), so nothing needs its input
+ * gradient and the backward pass returns none (null, as DL4J's own layers may).
  */
 public class SoftmaxOutput extends OutputLayer {
     private boolean inputFed;
@@ -63,7 +64,7 @@ public class SoftmaxOutput extends OutputLayer {
             super(LossFunction.MCXENT);
         }
 
-        /** The layer reads a model input: its backward pass skips the input gradient. */
+        /** The layer reads a model input with no preprocessor between: its backward pass returns no input gradient. */
         public Builder inputFed(boolean inputFed) {
             this.inputFed = inputFed;
             return this;

@@ -1,6 +1,8 @@
 package dev.dlp.graph;
 
 import dev.dlp.nd4j.Arrays;
+import dev.dlp.nd4j.Blas;
+import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -22,14 +24,15 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * <p>Why: for a small layer the step is call overhead, not arithmetic. DL4J computes the logits three times per
  * step (backward pass, score, and the score's own softmax), the softmax three times, and ~15 further ND4J ops for
  * the loss and its gradient, each a few microseconds of JNI and shape bookkeeping (profiled on MNIST softmax
- * regression, batch 64: 70% of a ~700 µs step). Here one step is two matrix products in ND4J ({@code z = x W},
- * {@code dW = xᵀ δ}) and a Java loop over the {@code [batch, classes]} logits: bias, softmax, the loss (as DL4J
+ * regression, batch 64: 70% of a ~700 µs step). Here one step is two matrix products straight through OpenBLAS
+ * ({@code z = x W} into a native scratch buffer of the layer's own, {@code dW = xᵀ δ} into the graph's gradient
+ * view; see {@link Blas}) and a Java loop over the {@code [batch, classes]} logits: bias, softmax, the loss (as DL4J
  * computes it, probabilities clipped to [1e-10, 1 - 1e-10]), {@code δ = p - y} and the bias gradient. The score is
  * kept for {@link #computeScore}, which the graph calls right after the backward pass with the same input, labels
  * and parameters. Nothing is cached across a change of input, labels or parameters.
  *
- * <p>The input gradient {@code W δᵀ} is computed as DL4J does unless the layer reads a model input
- * ({@code inputFed}), where nothing consumes it and zeros are returned. Anything outside the fused case (another
+ * <p>The input gradient {@code δ Wᵀ} is computed unless the layer reads a model input directly
+ * ({@code inputFed}), where nothing consumes it and none is returned. Anything outside the fused case (another
  * activation or loss, loss weights, masks, dropout, weight noise, no bias, non-float data) runs DL4J's pass.
  */
 public class SoftmaxOutputLayer extends OutputLayer {
@@ -37,6 +40,7 @@ public class SoftmaxOutputLayer extends OutputLayer {
     private float[] labelBuf = new float[0];
     private float[] biasBuf = new float[0];
     private float[] biasGrad = new float[0];
+    private FloatPointer scratch;
     private boolean scoreReady;
     private double readyScore;
 
@@ -62,15 +66,18 @@ public class SoftmaxOutputLayer extends OutputLayer {
         assertInputSet(true);
         INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
         INDArray b = getParam(DefaultParamInitializer.BIAS_KEY);
-        INDArray y = labels.dataType() == DataType.FLOAT && Arrays.contiguousFloats(labels) ? labels
+        INDArray x = Blas.of(input) != null ? input : workspaceMgr.dup(ArrayType.BP_WORKING_MEM, input, 'c');
+        INDArray y = Arrays.contiguousFloats(labels) ? labels
                 : workspaceMgr.dup(ArrayType.BP_WORKING_MEM, labels.castTo(DataType.FLOAT), 'c');
-        int n = (int) input.size(0);
-        int k = (int) w.size(1);
-        // f order: libnd4j's matmul hands an f-order result to OpenBLAS, a c-order one to oneDNN, which is ~3x
-        // slower for these shapes (14 vs 43 µs for [64, 784] x [784, 10], measured)
-        INDArray delta = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT,
-                new long[]{n, k}, 'f');
-        Nd4j.gemm(input, w, delta, false, false, 1.0, 0.0);
+        Blas.Matrix xm = Blas.of(x);
+        Blas.Matrix wm = Blas.of(w);
+        INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+        Blas.Matrix dwm = Blas.of(weightGrad);
+        if (wm == null || dwm == null) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        int n = xm.rows();
+        int k = wm.cols();
         int nk = n * k;
         if (logits.length < nk) {
             logits = new float[nk];
@@ -80,15 +87,20 @@ public class SoftmaxOutputLayer extends OutputLayer {
             biasBuf = new float[k];
             biasGrad = new float[k];
         }
-        Arrays.read(delta, logits);
+        if (scratch == null || scratch.capacity() < nk) {
+            scratch = new FloatPointer(Math.max(1, nk));
+        }
+        // the logits z = x W, column-major [n, k] in our own native scratch (no ND4J array, no op)
+        Blas.Matrix zm = Blas.Matrix.colMajor(scratch, n, k);
+        Blas.gemm(xm, false, wm, false, zm, 1f, 0f);
+        scratch.position(0).get(logits, 0, nk);
         Arrays.read(y, labelBuf);
         readBias(b);
         double loss = softmaxCrossEntropy(logits, labelBuf, biasBuf, biasGrad, n, k,
                 ((LossMCXENT) layerConf().getLossFn()).getSoftmaxClipEps());
-        Arrays.write(logits, delta);
-
-        INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-        Nd4j.gemm(input, delta, weightGrad, true, false, 1.0, 0.0);
+        scratch.position(0).put(logits, 0, nk);
+        // dW = xᵀ δ, straight into the graph's gradient view
+        Blas.gemm(xm, true, zm, false, dwm, 1f, 0f);
         INDArray biasGradView = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
         if (Arrays.contiguousFloats(biasGradView)) {
             Arrays.write(biasGrad, biasGradView);
@@ -102,13 +114,12 @@ public class SoftmaxOutputLayer extends OutputLayer {
         readyScore = conf().isMiniBatch() ? loss / n : loss;
         scoreReady = true;
 
-        INDArray epsilonNext;
-        if (((SoftmaxOutput) layerConf()).isInputFed()) {
-            epsilonNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(), 'c');
-        } else {
+        INDArray epsilonNext = null;
+        if (!((SoftmaxOutput) layerConf()).isInputFed()) {
+            // dx = δ Wᵀ, row-major [n, in]
             epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
-                    new long[]{w.size(0), n}, 'f');
-            epsilonNext = w.mmuli(delta.transpose(), epsilonNext).transpose();
+                    new long[]{n, w.size(0)}, 'c');
+            Blas.gemm(zm, false, wm, true, Blas.of(epsilonNext), 1f, 0f);
         }
         return new Pair<>(gradient, epsilonNext);
     }

@@ -25,22 +25,21 @@ public final class Arrays {
     }
 
     /**
-     * A new c-order float array of {@code [rows.length, rowLen...]} whose row {@code i} is
-     * {@code src[rows[i] * rowLen, (rows[i] + 1) * rowLen)}: gathered straight into off-heap memory, one bulk copy per
-     * row, with no heap staging array. {@code shape} is the full shape; its first dimension is the row count.
+     * Fills {@code dst}, a c-order float array of {@code to - from} rows, with row {@code i - from} =
+     * {@code src[r * rowLen, (r + 1) * rowLen)} for {@code r = rows[i]} ({@code i} when {@code rows} is null):
+     * straight into off-heap memory, one bulk copy per row, with no heap staging array. Returns {@code dst}.
      */
-    public static INDArray gatherRows(float[] src, int[] rows, int from, int to, int rowLen, long... shape) {
-        INDArray a = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
-        if (a.length() != (long) (to - from) * rowLen) {
-            throw new IllegalArgumentException("shape " + java.util.Arrays.toString(shape) + " does not hold "
+    public static INDArray gatherRowsInto(float[] src, int[] rows, int from, int to, int rowLen, INDArray dst) {
+        if (!contiguousFloats(dst) || dst.length() != (long) (to - from) * rowLen) {
+            throw new IllegalArgumentException("array " + java.util.Arrays.toString(dst.shape()) + " does not hold "
                     + (to - from) + " rows of " + rowLen);
         }
-        FloatPointer p = (FloatPointer) a.data().addressPointer();
+        FloatPointer p = (FloatPointer) dst.data().addressPointer();
         for (int i = from; i < to; i++) {
             int r = rows == null ? i : rows[i];
             p.position((long) (i - from) * rowLen).put(src, r * rowLen, rowLen);
         }
-        return a;
+        return dst;
     }
 
     /**
