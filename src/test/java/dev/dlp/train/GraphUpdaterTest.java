@@ -18,6 +18,7 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -89,5 +90,57 @@ class GraphUpdaterTest {
         assertTrue(relError(g.getUpdater().getStateViewArray(), copy) == 0);
         train(g, 2, 2);   // and it still trains
         assertTrue(relError(g.getUpdater().getStateViewArray(), copy) > 0);
+    }
+
+    /** Dense layers and a softmax output, all Adam with a learning-rate schedule: the fused pass applies. */
+    private static ComputationGraph plain(IUpdater updater) {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT)
+                .updater(updater).graphBuilder()
+                .addInputs("x").setInputTypes(InputType.feedForward(6))
+                .addLayer("h", new DenseLayer.Builder().nOut(8).activation(Activation.RELU).build(), "x")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "h")
+                .setOutputs("out").build();
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        return g;
+    }
+
+    @Test
+    void fusedAdamPassAndJavaStepTrainAsDl4jDoes() {
+        var schedule = new org.nd4j.linalg.schedule.StepSchedule(org.nd4j.linalg.schedule.ScheduleType.ITERATION,
+                0.02, 0.5, 10);
+        ComputationGraph dl4j = plain(new Adam(schedule));
+        ComputationGraph ours = plain(new FastAdam(Double.NaN, schedule, 0.9, 0.999, 1e-8));
+        ours.setParams(dl4j.params().dup());
+        GraphUpdater.install(ours);
+        assertInstanceOf(JavaStep.class, stepFunction(ours));
+        INDArray before = dl4j.params().dup();
+        train(dl4j, 30, 8);   // batch 10: the minibatch division is not a power of two
+        train(ours, 30, 8);
+        assertEquals(Boolean.TRUE, ((GraphUpdater) ours.getUpdater()).fusedDecision());
+        assertTrue(relError(dl4j.params(), before) > 1e-2, "training moved the parameters");
+        double err = relError(ours.params(), dl4j.params());
+        assertTrue(err < 1e-5, "parameters after 30 steps differ by " + err);
+        double stateErr = relError(ours.getUpdater().getStateViewArray(), dl4j.getUpdater().getStateViewArray());
+        assertTrue(stateErr < 1e-5, "updater state differs by " + stateErr);
+    }
+
+    @Test
+    void regularisationOrOtherUpdatersKeepDl4jsPath() {
+        ComputationGraph g = graph(new FastAdam(0.01, null, 0.9, 0.999, 1e-8));   // L2, batch norm, Nesterovs
+        GraphUpdater.install(g);
+        train(g, 2, 3);
+        assertEquals(Boolean.FALSE, ((GraphUpdater) g.getUpdater()).fusedDecision());
+    }
+
+    private static Object stepFunction(ComputationGraph g) {
+        try {
+            var f = org.deeplearning4j.optimize.solvers.BaseOptimizer.class.getDeclaredField("stepFunction");
+            f.setAccessible(true);
+            return f.get(g.getOptimizer());
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
     }
 }
