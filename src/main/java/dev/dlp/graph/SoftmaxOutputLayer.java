@@ -147,7 +147,7 @@ public class SoftmaxOutputLayer extends OutputLayer {
             for (int j = 0; j < k; j++) {
                 float v = z[j * n + r] + bias[j];
                 z[j * n + r] = v;
-                max = Math.max(max, v);
+                max = v > max ? v : max;   // not Math.max: C1 calls it (NaN handling aside, the same)
             }
             float sum = 0;
             for (int j = 0; j < k; j++) {

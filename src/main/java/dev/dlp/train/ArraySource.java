@@ -16,8 +16,8 @@ import java.util.Map;
  * {@code [1, 28, 28]}).
  */
 public final class ArraySource implements BatchSource {
-    /** Batches handed out before a batch's arrays are reused: two in use (see {@link BatchSource}) and a spare. */
-    static final int RING = 3;
+    /** Batches handed out before a batch's arrays are reused: those a caller may keep in use, and a spare. */
+    static final int RING = IN_USE + 1;
 
     private final float[] x;
     private final float[] y;

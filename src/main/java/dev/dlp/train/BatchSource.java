@@ -7,9 +7,11 @@ public interface BatchSource {
     int size();
 
     /**
-     * A batch of the examples {@code order[from..to)}. Its arrays may be reused by a later call (see
-     * {@link ArraySource}): a caller keeps at most two batches in use at a time (the trainer: the one it trains on
-     * and the one prefetched).
+     * The most batches a caller keeps in use at a time (the trainer: the chunk it trains on and the chunk being
+     * prefetched); a source may reuse a batch's arrays once this many later batches have been asked for.
      */
+    int IN_USE = 8;
+
+    /** A batch of the examples {@code order[from..to)} (see {@link #IN_USE}). */
     MultiDataSet batch(int[] order, int from, int to);
 }

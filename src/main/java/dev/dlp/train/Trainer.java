@@ -14,13 +14,16 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * The epoch loop shared by every pipeline: shuffled mini-batches (the order is a function of seed and epoch, so a
@@ -29,6 +32,8 @@ import java.util.concurrent.Executors;
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    /** Batches per prefetch hand-off: one chunk trains while the next is gathered (see {@link BatchSource}). */
+    static final int CHUNK = BatchSource.IN_USE / 2;
 
     /** Validation metrics of the current model, e.g. {@code val_loss}, {@code val_accuracy}. */
     @FunctionalInterface
@@ -99,7 +104,9 @@ public final class Trainer {
                 job.progress().startEpoch(epoch, tc.epochs(), batches, firstBatch);
                 long epochStart = System.nanoTime();
                 long samples = 0;
-                CompletableFuture<MultiDataSet> next = fetch(prefetcher, data, order, firstBatch, bs, n);
+                CompletableFuture<List<MultiDataSet>> next = fetch(prefetcher, data, order, firstBatch, bs, n);
+                List<MultiDataSet> chunk = List.of();
+                int chunkStart = firstBatch;
                 for (int b = firstBatch; b < batches; b++) {
                     if (job.stop().requested()) {
                         job.progress().endEpoch();
@@ -113,8 +120,13 @@ public final class Trainer {
                                 bestEpoch, false, rate(steadySamples, steadySeconds, firstSamples, firstSeconds),
                                 wallBefore + seconds(start), msg);
                     }
-                    MultiDataSet mds = next.join();
-                    next = b + 1 < batches ? fetch(prefetcher, data, order, b + 1, bs, n) : null;
+                    if (b - chunkStart >= chunk.size()) {
+                        chunk = next.join();
+                        chunkStart = b;
+                        int following = b + chunk.size();
+                        next = following < batches ? fetch(prefetcher, data, order, following, bs, n) : null;
+                    }
+                    MultiDataSet mds = chunk.get(b - chunkStart);
                     // dropout and other stochastic layers draw from this: a function of (seed, iteration) makes
                     // a resumed run identical to an uninterrupted one (skipped when nothing draws: it costs)
                     if (stochastic) {
@@ -237,12 +249,21 @@ public final class Trainer {
         return false;
     }
 
-    private static CompletableFuture<MultiDataSet> fetch(ExecutorService ex, BatchSource data, int[] order, int b,
-                                                         int bs, int n) {
-        int from = b * bs;
-        int to = Math.min(n, from + bs);
-        return ex == null ? CompletableFuture.completedFuture(data.batch(order, from, to))
-                : CompletableFuture.supplyAsync(() -> data.batch(order, from, to), ex);
+    /**
+     * The batches from batch {@code b} on, {@link #CHUNK} of them (fewer at the end of the epoch), gathered on
+     * {@code ex} (here when null). In chunks because handing work to another thread costs a wake-up system call per
+     * hand-off (profiled: ~20 µs on this machine, a sixth of an MNIST softmax step when done per batch).
+     */
+    private static CompletableFuture<List<MultiDataSet>> fetch(ExecutorService ex, BatchSource data, int[] order,
+                                                               int b, int bs, int n) {
+        Supplier<List<MultiDataSet>> gather = () -> {
+            List<MultiDataSet> out = new ArrayList<>(CHUNK);
+            for (int from = b * bs; from < n && out.size() < CHUNK; from += bs) {
+                out.add(data.batch(order, from, Math.min(n, from + bs)));
+            }
+            return out;
+        };
+        return ex == null ? CompletableFuture.completedFuture(gather.get()) : CompletableFuture.supplyAsync(gather, ex);
     }
 
     /** The graph's own loss (as in train_loss) over every example of {@code data}, in batches of {@code batch}. */

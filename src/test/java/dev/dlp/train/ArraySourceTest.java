@@ -23,19 +23,23 @@ class ArraySourceTest {
         ArraySource source = new ArraySource(x, new long[]{2, 3}, y, new long[]{2});
         int[] order = {3, 9, 0, 7, 1, 8, 2, 6, 5, 4};
         for (int epoch = 0; epoch < 2; epoch++) {
-            MultiDataSet previous = null;
-            int[] previousRows = null;
-            for (int from = 0; from < n; from += 4) {
-                int to = Math.min(n, from + 4);
+            java.util.ArrayDeque<MultiDataSet> inUse = new java.util.ArrayDeque<>();
+            java.util.ArrayDeque<int[]> inUseRows = new java.util.ArrayDeque<>();
+            for (int from = 0; from < n; from += 2) {
+                int to = Math.min(n, from + 2);
                 MultiDataSet b = source.batch(order, from, to);
                 int[] rows = java.util.Arrays.copyOfRange(order, from, to);
-                assertRows(b, rows, x, y);
-                if (previous != null) {
-                    // the batch the trainer is still training on while this one was prefetched
-                    assertRows(previous, previousRows, x, y);
+                inUse.addLast(b);
+                inUseRows.addLast(rows);
+                if (inUse.size() > BatchSource.IN_USE) {
+                    inUse.removeFirst();
+                    inUseRows.removeFirst();
                 }
-                previous = b;
-                previousRows = rows;
+                // every batch a caller may still hold is intact
+                var rowsIt = inUseRows.iterator();
+                for (MultiDataSet held : inUse) {
+                    assertRows(held, rowsIt.next(), x, y);
+                }
             }
         }
         assertRows(source.batch(null, 2, 5), new int[]{2, 3, 4}, x, y);
