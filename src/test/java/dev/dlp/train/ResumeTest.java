@@ -128,7 +128,9 @@ class ResumeTest {
         RunDir r2 = RunDir.create(tmp, "stopped", null);
         StopSignal stop = StopSignal.none();
         Trainer.Result stopped = Trainer.fit(new Trainer.Job(r2, Summary.create(r2.summaryFile()), first,
-                new StoppingSource(source, stop, 14, new AtomicInteger()), null, cfg.train(), CheckpointConfig.DEFAULTS,
+                // 10 batches an epoch; gathering runs up to a prefetch chunk ahead of training: asked for while
+                // gathering the 6th batch of epoch 2, the stop lands after batch 1 to 5 of that epoch has trained
+                new StoppingSource(source, stop, 16, new AtomicInteger()), null, cfg.train(), CheckpointConfig.DEFAULTS,
                 cfg.seed(), arch, null, new Progress.None(), stop));
         assertEquals("interrupted", stopped.status());
         assertEquals(143, stopped.exitCode());
