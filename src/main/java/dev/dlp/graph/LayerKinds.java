@@ -36,7 +36,7 @@ public final class LayerKinds {
         // dense: fully connected; n_out units
         KINDS.put("dense", p -> new DenseLayer.Builder()
                 .nOut(p.requiredPositiveInt("n_out"))
-                .activation(p.choice("activation", Activation.RELU, Activation.class))
+                .activation(FastReLU.of(p.choice("activation", Activation.RELU, Activation.class)))
                 .build());
         // output: dense + loss; softmax/mcxent for classification (SoftmaxOutput: same function, fused backward pass)
         KINDS.put("output", p -> {
@@ -45,7 +45,7 @@ public final class LayerKinds {
             OutputLayer.Builder b = loss == LossFunction.MCXENT && activation == Activation.SOFTMAX
                     ? new SoftmaxOutput.Builder().inputFed(p.readsGraphInput()) : new OutputLayer.Builder(loss);
             return b.nOut(p.requiredPositiveInt("n_out"))
-                    .activation(activation)
+                    .activation(FastReLU.of(activation))
                     .biasInit(p.number("bias_init", 0.0))
                     .build();
         });
@@ -58,7 +58,7 @@ public final class LayerKinds {
                     .stride(positivePair(p, "stride", new int[]{1, 1}))
                     .dilation(positivePair(p, "dilation", new int[]{1, 1}))
                     .nOut(p.requiredPositiveInt("n_out"))
-                    .activation(p.choice("activation", Activation.RELU, Activation.class))
+                    .activation(FastReLU.of(p.choice("activation", Activation.RELU, Activation.class)))
                     .hasBias(p.bool("bias", true));
             Padding pad = padding(p);
             return b.convolutionMode(pad.mode()).padding(pad.pad()).build();
@@ -89,7 +89,7 @@ public final class LayerKinds {
         // lstm: n_out units over a time series
         KINDS.put("lstm", p -> new LSTM.Builder()
                 .nOut(p.requiredPositiveInt("n_out"))
-                .activation(p.choice("activation", Activation.TANH, Activation.class))
+                .activation(FastReLU.of(p.choice("activation", Activation.TANH, Activation.class)))
                 .build());
         // rnn_output: a dense + loss at every time step (softmax / mcxent over a vocabulary)
         KINDS.put("rnn_output", p -> new RnnOutputLayer.Builder(p.choice("loss", LossFunction.MCXENT,
