@@ -38,12 +38,19 @@ public final class LayerKinds {
                 .nOut(p.requiredPositiveInt("n_out"))
                 .activation(FastReLU.of(p.choice("activation", Activation.RELU, Activation.class)))
                 .build());
-        // output: dense + loss; softmax/mcxent for classification (SoftmaxOutput: same function, fused backward pass)
+        // output: dense + loss; softmax/mcxent for classification, sigmoid/xent per unit (SoftmaxOutput and
+        // SigmoidXentOutput: same function, fused backward pass)
         KINDS.put("output", p -> {
             LossFunction loss = p.choice("loss", LossFunction.MCXENT, LossFunction.class);
             Activation activation = p.choice("activation", Activation.SOFTMAX, Activation.class);
-            OutputLayer.Builder b = loss == LossFunction.MCXENT && activation == Activation.SOFTMAX
-                    ? new SoftmaxOutput.Builder().inputFed(p.readsGraphInput()) : new OutputLayer.Builder(loss);
+            OutputLayer.Builder b;
+            if (loss == LossFunction.MCXENT && activation == Activation.SOFTMAX) {
+                b = new SoftmaxOutput.Builder().inputFed(p.readsGraphInput());
+            } else if (loss == LossFunction.XENT && activation == Activation.SIGMOID) {
+                b = new SigmoidXentOutput.Builder().inputFed(p.readsGraphInput());
+            } else {
+                b = new OutputLayer.Builder(loss);
+            }
             return b.nOut(p.requiredPositiveInt("n_out"))
                     .activation(FastReLU.of(activation))
                     .biasInit(p.number("bias_init", 0.0))

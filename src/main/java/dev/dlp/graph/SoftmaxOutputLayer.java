@@ -4,9 +4,6 @@ import dev.dlp.nd4j.Arrays;
 import dev.dlp.nd4j.Blas;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.gradient.DefaultGradient;
-import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.OutputLayer;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -35,47 +32,37 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * ({@code inputFed}), where nothing consumes it and none is returned. Anything outside the fused case (another
  * activation or loss, loss weights, masks, dropout, weight noise, no bias, non-float data) runs DL4J's pass.
  */
-public class SoftmaxOutputLayer extends OutputLayer {
+public class SoftmaxOutputLayer extends FusedOutputLayer {
     private float[] logits = new float[0];
     private float[] labelBuf = new float[0];
     private float[] biasBuf = new float[0];
     private float[] biasGrad = new float[0];
     private FloatPointer scratch;
-    private boolean scoreReady;
-    private double readyScore;
 
     public SoftmaxOutputLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 
-    /** True when the fused pass computes exactly what DL4J's would. */
+    @Override
     boolean fused() {
         SoftmaxOutput c = (SoftmaxOutput) layerConf();
         return c.getActivationFn() instanceof ActivationSoftmax && c.getLossFn() instanceof LossMCXENT loss
                 && loss.getWeights() == null && c.hasBias() && c.getIDropout() == null && c.getWeightNoise() == null
                 && maskArray == null && input != null && input.rank() == 2 && labels != null && labels.rank() == 2
-                && dataType == DataType.FLOAT && input.dataType() == DataType.FLOAT;
+                && dataType == DataType.FLOAT && input.dataType() == DataType.FLOAT
+                && Blas.of(getParam(DefaultParamInitializer.WEIGHT_KEY)) != null
+                && Blas.of(gradientViews.get(DefaultParamInitializer.WEIGHT_KEY)) != null;
     }
 
     @Override
-    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        scoreReady = false;
-        if (!fused()) {
-            return super.backpropGradient(epsilon, workspaceMgr);
-        }
-        assertInputSet(true);
+    Pair<Double, INDArray> fusedBackprop(LayerWorkspaceMgr workspaceMgr) {
         INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
         INDArray b = getParam(DefaultParamInitializer.BIAS_KEY);
-        INDArray x = Blas.of(input) != null ? input : workspaceMgr.dup(ArrayType.BP_WORKING_MEM, input, 'c');
         INDArray y = Arrays.contiguousFloats(labels) ? labels
                 : workspaceMgr.dup(ArrayType.BP_WORKING_MEM, labels.castTo(DataType.FLOAT), 'c');
-        Blas.Matrix xm = Blas.of(x);
+        Blas.Matrix xm = Blas.of(packedInput(workspaceMgr));
         Blas.Matrix wm = Blas.of(w);
-        INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
-        Blas.Matrix dwm = Blas.of(weightGrad);
-        if (wm == null || dwm == null) {
-            return super.backpropGradient(epsilon, workspaceMgr);
-        }
+        Blas.Matrix dwm = Blas.of(gradientViews.get(DefaultParamInitializer.WEIGHT_KEY));
         int n = xm.rows();
         int k = wm.cols();
         int nk = n * k;
@@ -107,21 +94,14 @@ public class SoftmaxOutputLayer extends OutputLayer {
         } else {
             biasGradView.assign(Nd4j.createFromArray(biasGrad).reshape(biasGradView.shape()));
         }
-        Gradient gradient = new DefaultGradient();
-        gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
-        gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGradView);
-
-        readyScore = conf().isMiniBatch() ? loss / n : loss;
-        scoreReady = true;
-
         INDArray epsilonNext = null;
-        if (!((SoftmaxOutput) layerConf()).isInputFed()) {
+        if (!inputFed()) {
             // dx = δ Wᵀ, row-major [n, in]
             epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
                     new long[]{n, w.size(0)}, 'c');
             Blas.gemm(zm, false, wm, true, Blas.of(epsilonNext), 1f, 0f);
         }
-        return new Pair<>(gradient, epsilonNext);
+        return new Pair<>(loss, epsilonNext);
     }
 
     private void readBias(INDArray b) {
@@ -169,46 +149,5 @@ public class SoftmaxOutputLayer extends OutputLayer {
             }
         }
         return loss;
-    }
-
-    @Override
-    public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (scoreReady && training && fused()) {
-            scoreReady = false;
-            score = readyScore + fullNetRegTerm;
-            return score;
-        }
-        scoreReady = false;
-        return super.computeScore(fullNetRegTerm, training, workspaceMgr);
-    }
-
-    @Override
-    public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
-        scoreReady = false;
-        super.setInput(input, workspaceMgr);
-    }
-
-    @Override
-    public void setLabels(INDArray labels) {
-        scoreReady = false;
-        super.setLabels(labels);
-    }
-
-    @Override
-    public void setParams(INDArray params) {
-        scoreReady = false;
-        super.setParams(params);
-    }
-
-    @Override
-    public void setParam(String key, INDArray val) {
-        scoreReady = false;
-        super.setParam(key, val);
-    }
-
-    @Override
-    public void clear() {
-        scoreReady = false;
-        super.clear();
     }
 }

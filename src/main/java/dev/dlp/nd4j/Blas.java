@@ -62,6 +62,15 @@ public final class Blas {
         return null;
     }
 
+    /** A contiguous float vector (any rank, e.g. a rank-1 bias) as a {@code 1 x length} matrix; null otherwise. */
+    public static Matrix row(INDArray v) {
+        if (!Arrays.contiguousFloats(v) || v.isEmpty() || !v.isVectorOrScalar()) {
+            return null;
+        }
+        int n = (int) v.length();
+        return new Matrix((FloatPointer) v.data().addressPointer(), 1, n, n, false);
+    }
+
     /** {@code c = alpha op(a) op(b) + beta c}, {@code op(x)} being {@code x} or, when asked, its transpose. */
     public static void gemm(Matrix a, boolean transA, Matrix b, boolean transB, Matrix c, float alpha, float beta) {
         int m = transA ? a.cols() : a.rows();
