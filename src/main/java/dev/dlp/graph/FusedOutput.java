@@ -16,7 +16,7 @@ import java.util.Collection;
  * directly (no preprocessor between), so nothing needs its input gradient and the backward pass returns none
  * (null, as DL4J's own layers may).
  */
-public abstract class FusedOutput extends OutputLayer {
+public abstract class FusedOutput extends OutputLayer implements InputGradientOptional {
     private boolean inputFed;
 
     /** For JSON deserialisation (model zips, checkpoints). */
@@ -28,10 +28,12 @@ public abstract class FusedOutput extends OutputLayer {
         this.inputFed = builder.inputFed;
     }
 
+    @Override
     public boolean isInputFed() {
         return inputFed;
     }
 
+    @Override
     public void setInputFed(boolean inputFed) {
         this.inputFed = inputFed;
     }

@@ -118,11 +118,11 @@ public final class GraphFactory {
         g.setOutputs(outputs.toArray(String[]::new));
         try {
             ComputationGraphConfiguration conf = g.build();
-            // a fused output layer reading a model input returns no input gradient, which a preprocessor between the
+            // a layer of ours reading a model input returns no input gradient, which a preprocessor between the
             // two (DL4J adds one for image inputs) could not take: there it computes the gradient after all
             conf.getVertices().values().forEach(v -> {
                 if (v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv && lv.getPreProcessor() != null
-                        && lv.getLayerConf().getLayer() instanceof FusedOutput so) {
+                        && lv.getLayerConf().getLayer() instanceof InputGradientOptional so) {
                     so.setInputFed(false);
                 }
             });

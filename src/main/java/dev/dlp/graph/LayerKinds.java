@@ -33,11 +33,11 @@ public final class LayerKinds {
     private static final Map<String, LayerKind> KINDS = new TreeMap<>();
 
     static {
-        // dense: fully connected; n_out units
-        KINDS.put("dense", p -> new DenseLayer.Builder()
+        // dense: fully connected; n_out units (FastDense: same function, faster passes)
+        KINDS.put("dense", p -> FastDense.of(new DenseLayer.Builder()
                 .nOut(p.requiredPositiveInt("n_out"))
                 .activation(FastReLU.of(p.choice("activation", Activation.RELU, Activation.class)))
-                .build());
+                .build(), p.readsGraphInput()));
         // output: dense + loss; softmax/mcxent for classification, sigmoid/xent per unit (SoftmaxOutput and
         // SigmoidXentOutput: same function, fused backward pass)
         KINDS.put("output", p -> {
