@@ -1,5 +1,8 @@
 package dev.dlp.graph;
 
+import dev.dlp.nd4j.Arrays;
+import dev.dlp.nd4j.Blas;
+import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -69,7 +72,16 @@ public class InputConvolutionLayer extends ConvolutionLayer {
         weightGrad.assign(dW.permute(1, 0, 2, 3));
         if (layerConf().hasBias()) {
             INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
-            delta.sum(biasGrad.reshape(out), 0, 2, 3);
+            Blas.Matrix db = Blas.row(biasGrad);
+            if (db != null && Arrays.contiguousFloats(deltaT)) {
+                // db = the row sums of δᵀ viewed as [o, n oH oW]: a product with a column of ones (one OpenBLAS
+                // call; ND4J's sum over three axes took ~0.3 ms a step on LeNet-5's conv1)
+                int m = (int) (deltaT.length() / out);
+                Blas.gemm(Blas.ones(m), true, new Blas.Matrix((FloatPointer) deltaT.data().addressPointer(), (int) out, m,
+                        m, false), true, db, 1f, 0f);
+            } else {
+                delta.sum(biasGrad.reshape(out), 0, 2, 3);
+            }
             g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
         }
         g.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');

@@ -1,7 +1,6 @@
 package dev.dlp.graph;
 
 import dev.dlp.nd4j.Blas;
-import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -38,8 +37,6 @@ import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
  * non-float data run DL4J's pass.
  */
 public class SigmoidXentOutputLayer extends FusedOutputLayer {
-    private FloatPointer ones;
-
     public SigmoidXentOutputLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
@@ -102,7 +99,7 @@ public class SigmoidXentOutputLayer extends FusedOutputLayer {
         // dW = xᵀ δ, db = 1ᵀ δ into the gradient views; the input gradient δ Wᵀ
         Blas.Matrix dm = Blas.of(delta);
         Blas.gemm(xm, true, dm, false, Blas.of(gradientViews.get(DefaultParamInitializer.WEIGHT_KEY)), 1f, 0f);
-        Blas.gemm(onesColumn(n), true, dm, false,
+        Blas.gemm(Blas.ones(n), true, dm, false,
                 Blas.row(gradientViews.get(DefaultParamInitializer.BIAS_KEY)), 1f, 0f);
         INDArray epsilonNext = null;
         if (!inputFed()) {
@@ -111,16 +108,5 @@ public class SigmoidXentOutputLayer extends FusedOutputLayer {
             Blas.gemm(dm, false, wm, true, Blas.of(epsilonNext), 1f, 0f);
         }
         return new Pair<>(loss, epsilonNext);
-    }
-
-    /** An {@code [n, 1]} column of ones in native memory (for column sums as a product). */
-    private Blas.Matrix onesColumn(int n) {
-        if (ones == null || ones.capacity() < n) {
-            ones = new FloatPointer(Math.max(1, n));
-            float[] v = new float[(int) ones.capacity()];
-            java.util.Arrays.fill(v, 1f);
-            ones.put(v);
-        }
-        return Blas.Matrix.colMajor(ones, n, 1);
     }
 }

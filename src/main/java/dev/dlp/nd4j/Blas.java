@@ -19,7 +19,22 @@ public final class Blas {
     private static final int NO_TRANS = openblas_nolapack.CblasNoTrans;
     private static final int TRANS = openblas_nolapack.CblasTrans;
 
+    private static final ThreadLocal<FloatPointer> ONES = new ThreadLocal<>();
+
     private Blas() {
+    }
+
+    /** An {@code [n, 1]} column of ones in native memory, for sums as products (per thread, reused). */
+    public static Matrix ones(int n) {
+        FloatPointer p = ONES.get();
+        if (p == null || p.capacity() < n) {
+            p = new FloatPointer(Math.max(1, n));
+            float[] v = new float[(int) p.capacity()];
+            java.util.Arrays.fill(v, 1f);
+            p.put(v);
+            ONES.set(p);
+        }
+        return Matrix.colMajor(p, n, 1);
     }
 
     /**
