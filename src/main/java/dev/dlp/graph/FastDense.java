@@ -8,8 +8,6 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.Collection;
 
 /**
@@ -30,20 +28,7 @@ public class FastDense extends DenseLayer implements InputGradientOptional {
      * constructor is private, so the fields are copied, whatever this DL4J version has).
      */
     public static FastDense of(DenseLayer built, boolean inputFed) {
-        FastDense f = new FastDense();
-        for (Class<?> c = DenseLayer.class; c != null && c != Object.class; c = c.getSuperclass()) {
-            for (Field field : c.getDeclaredFields()) {
-                if (Modifier.isStatic(field.getModifiers())) {
-                    continue;
-                }
-                try {
-                    field.setAccessible(true);
-                    field.set(f, field.get(built));
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    throw new IllegalStateException("cannot copy DenseLayer." + field.getName(), e);
-                }
-            }
-        }
+        FastDense f = ConfigCopy.fields(DenseLayer.class, built, new FastDense());
         f.inputFed = inputFed;
         return f;
     }
