@@ -91,17 +91,25 @@ public class InputConvolutionLayer extends ConvolutionLayer {
 
     /** {pH, pW} when the fast backward pass applies (NCHW, stride 1, dilation 1, symmetric padding), else null. */
     private int[] symmetricPadding() {
-        org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
+        return symmetricPadding(layerConf(), input);
+    }
+
+    /**
+     * {pH, pW} when {@code c} on {@code input} is an NCHW convolution with stride 1, dilation 1 and the same padding
+     * on both sides of each axis (as DL4J computes it for its convolution modes), else null.
+     */
+    static int[] symmetricPadding(org.deeplearning4j.nn.conf.layers.ConvolutionLayer c, INDArray input) {
         if (c.getCnn2dDataFormat() != CNN2DFormat.NCHW || c.getStride()[0] != 1 || c.getStride()[1] != 1
                 || c.getDilation()[0] != 1 || c.getDilation()[1] != 1 || input == null || input.rank() != 4) {
             return null;
         }
         int[] k = c.getKernelSize();
-        if (convolutionMode == ConvolutionMode.Same) {
+        ConvolutionMode mode = c.getConvolutionMode();
+        if (mode == ConvolutionMode.Same) {
             // stride 1: total padding k - 1 on each axis, symmetric only for odd kernels
             return k[0] % 2 == 1 && k[1] % 2 == 1 ? new int[]{(k[0] - 1) / 2, (k[1] - 1) / 2} : null;
         }
-        if (convolutionMode == ConvolutionMode.Truncate || convolutionMode == ConvolutionMode.Strict) {
+        if (mode == ConvolutionMode.Truncate || mode == ConvolutionMode.Strict) {
             return c.getPadding().clone();
         }
         return null;

@@ -57,14 +57,17 @@ public final class LayerKinds {
                     .build();
         });
         // conv: 2-D convolution (cross-correlation); kernel/stride/dilation are n or [h, w]. Fed by a model input,
-        // it skips the unused input gradient (InputConvolution: same function, faster backward pass)
+        // it skips the unused input gradient (InputConvolution: same function, faster backward pass); with one or
+        // two output channels it runs as products and shifts (NarrowConvolution: same function)
         KINDS.put("conv", p -> {
-            ConvolutionLayer.Builder b = (p.readsGraphInput() ? new InputConvolution.Builder()
-                    : new ConvolutionLayer.Builder())
-                    .kernelSize(positivePair(p, "kernel", null))
+            int nOut = p.requiredPositiveInt("n_out");
+            ConvolutionLayer.Builder b = p.readsGraphInput() ? new InputConvolution.Builder()
+                    : nOut <= NarrowConvolution.MAX_OUT ? new NarrowConvolution.Builder()
+                    : new ConvolutionLayer.Builder();
+            b.kernelSize(positivePair(p, "kernel", null))
                     .stride(positivePair(p, "stride", new int[]{1, 1}))
                     .dilation(positivePair(p, "dilation", new int[]{1, 1}))
-                    .nOut(p.requiredPositiveInt("n_out"))
+                    .nOut(nOut)
                     .activation(FastReLU.of(p.choice("activation", Activation.RELU, Activation.class)))
                     .hasBias(p.bool("bias", true));
             Padding pad = padding(p);
