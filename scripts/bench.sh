@@ -92,9 +92,9 @@ for c in "${cases[@]}"; do
   IFS='|' read -r rexpr rpeer <<<"$(rate "$c")"
   # shellcheck disable=SC2046
   /usr/bin/time -v -o "$out/$c.time" env DLP_NO_PROGRESS_BAR=1 "$here/dlp" $(dlp_args "$c") -q \
-    --runs-root "$out/runs" --run-name "$c" ${sets[@]+"${sets[@]}"} > "$out/$c.log" 2>&1 \
+    --runs-root "$out/runs" --run-name "bench-$c" ${sets[@]+"${sets[@]}"} > "$out/$c.log" 2>&1 \
     || { echo "bench: $c failed:" >&2; cat "$out/$c.log" >&2; exit 1; }
-  summary=$(ls -d "$out"/runs/*/*-"$c")/summary.json
+  summary=$(ls -d "$out"/runs/*/*-bench-"$c")/summary.json   # bench-ae must not match bench-conv-ae
   sps=$(json "$summary" "$rexpr")
   q=$(json "$summary" "round($qexpr, 4)")
   row="| $c | $sps | $qname $q | $(rss_mb "$out/$c.time") |"
