@@ -1,14 +1,8 @@
 package dev.dlp.graph;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.Collection;
 
 /**
  * A 2-D convolution whose input is a graph input, so nothing needs the gradient with respect to that input. Same
@@ -16,7 +10,7 @@ import java.util.Collection;
  * (see {@link InputConvolutionLayer}). {@link GraphFactory} uses it for every {@code conv} layer fed directly by
  * a model input.
  */
-public class InputConvolution extends ConvolutionLayer {
+public class InputConvolution extends ConvolutionOfOurs {
 
     /** For JSON deserialisation (model zips, checkpoints). */
     public InputConvolution() {
@@ -27,20 +21,15 @@ public class InputConvolution extends ConvolutionLayer {
     }
 
     @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
-                             INDArray paramsView, boolean initializeParams, DataType dataType) {
-        LayerValidation.assertNInNOutSet("InputConvolution", getLayerName(), layerIndex, getNIn(), getNOut());
-        return LayerWiring.wire(new InputConvolutionLayer(conf, dataType), conf, listeners, layerIndex, paramsView,
-                initializeParams, initializer());
+    protected org.deeplearning4j.nn.layers.convolution.ConvolutionLayer newLayer(NeuralNetConfiguration conf,
+                                                                                DataType dataType) {
+        return new InputConvolutionLayer(conf, dataType);
     }
 
     /** DL4J's convolution builder, building this class. */
-    public static class Builder extends ConvolutionLayer.Builder {
+    public static class Builder extends ConvolutionOfOurs.Builder {
         @Override
-        @SuppressWarnings("unchecked")
-        public InputConvolution build() {
-            org.deeplearning4j.util.ConvolutionUtils.validateConvolutionModePadding(convolutionMode, padding);
-            org.deeplearning4j.util.ConvolutionUtils.validateCnnKernelStridePadding(kernelSize, stride, padding);
+        protected InputConvolution create() {
             return new InputConvolution(this);
         }
     }

@@ -1,21 +1,15 @@
 package dev.dlp.graph;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-
-import java.util.Collection;
 
 /**
  * A 2-D convolution with at most {@link #MAX_OUT} output channels: DL4J's {@link ConvolutionLayer} (same
  * configuration, parameters and serialised form) computed by {@link NarrowConvolutionLayer}. {@link GraphFactory}
  * uses it for such {@code conv} layers that do not read a model input.
  */
-public class NarrowConvolution extends ConvolutionLayer {
+public class NarrowConvolution extends ConvolutionOfOurs {
     /** Output channels up to which the layer is used: oneDNN is slow for these, fine for wider layers. */
     public static final int MAX_OUT = 2;
 
@@ -28,20 +22,15 @@ public class NarrowConvolution extends ConvolutionLayer {
     }
 
     @Override
-    public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners, int layerIndex,
-                             INDArray paramsView, boolean initializeParams, DataType dataType) {
-        LayerValidation.assertNInNOutSet("NarrowConvolution", getLayerName(), layerIndex, getNIn(), getNOut());
-        return LayerWiring.wire(new NarrowConvolutionLayer(conf, dataType), conf, listeners, layerIndex, paramsView,
-                initializeParams, initializer());
+    protected org.deeplearning4j.nn.layers.convolution.ConvolutionLayer newLayer(NeuralNetConfiguration conf,
+                                                                                DataType dataType) {
+        return new NarrowConvolutionLayer(conf, dataType);
     }
 
     /** DL4J's convolution builder, building this class. */
-    public static class Builder extends ConvolutionLayer.Builder {
+    public static class Builder extends ConvolutionOfOurs.Builder {
         @Override
-        @SuppressWarnings("unchecked")
-        public NarrowConvolution build() {
-            org.deeplearning4j.util.ConvolutionUtils.validateConvolutionModePadding(convolutionMode, padding);
-            org.deeplearning4j.util.ConvolutionUtils.validateCnnKernelStridePadding(kernelSize, stride, padding);
+        protected NarrowConvolution create() {
             return new NarrowConvolution(this);
         }
     }
