@@ -57,7 +57,8 @@ public class FastDenseLayer extends DenseLayer {
     boolean fused() {
         org.deeplearning4j.nn.conf.layers.DenseLayer c = layerConf();
         INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
-        return c.hasBias() && !c.hasLayerNorm() && c.getIDropout() == null && c.getWeightNoise() == null
+        return dev.dlp.nd4j.Backend.hostArrays() && c.hasBias() && !c.hasLayerNorm() && c.getIDropout() == null
+                && c.getWeightNoise() == null
                 && (relu() || c.getActivationFn() instanceof ActivationIdentity) && maskArray == null
                 && input != null && input.rank() == 2 && input.dataType() == DataType.FLOAT
                 && dataType == DataType.FLOAT && w != null && input.size(1) == w.size(0) && Blas.of(w) != null

@@ -64,7 +64,8 @@ public class FastLSTMLayer extends LSTM {
     /** True when the fast passes compute what DL4J's would for the current input and settings. */
     boolean fused() {
         org.deeplearning4j.nn.conf.layers.LSTM c = layerConf();
-        return c.getActivationFn() instanceof ActivationTanH && c.getGateActivationFn() instanceof ActivationSigmoid
+        return dev.dlp.nd4j.Backend.hostArrays() && c.getActivationFn() instanceof ActivationTanH
+                && c.getGateActivationFn() instanceof ActivationSigmoid
                 && c.getRnnDataFormat() == RNNFormat.NCW && c.getIDropout() == null && c.getWeightNoise() == null
                 && dataType == DataType.FLOAT && input != null && input.rank() == 3
                 && input.dataType() == DataType.FLOAT && input.size(1) == c.getNIn() && input.size(2) > 0

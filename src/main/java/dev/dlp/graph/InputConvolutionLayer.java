@@ -73,12 +73,13 @@ public class InputConvolutionLayer extends ConvolutionLayer {
         if (layerConf().hasBias()) {
             INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
             Blas.Matrix db = Blas.row(biasGrad);
-            if (db != null && Arrays.contiguousFloats(deltaT)) {
+            if (db != null && Arrays.contiguousFloats(deltaT)) {   // (Blas.row is null off the CPU backend)
                 // db = the row sums of δᵀ viewed as [o, n oH oW]: a product with a column of ones (one OpenBLAS
                 // call; ND4J's sum over three axes took ~0.3 ms a step on LeNet-5's conv1)
                 int m = (int) (deltaT.length() / out);
-                Blas.gemm(Blas.ones(m), true, new Blas.Matrix((FloatPointer) deltaT.data().addressPointer(), (int) out, m,
-                        m, false), true, db, 1f, 0f);
+                Blas.Matrix rows = new Blas.Matrix((FloatPointer) deltaT.data().addressPointer(), (int) out, m, m,
+                        false);
+                Blas.gemm(Blas.ones(m), true, rows, true, db, 1f, 0f);
             } else {
                 delta.sum(biasGrad.reshape(out), 0, 2, 3);
             }

@@ -47,8 +47,8 @@ public class NarrowConvolutionLayer extends ConvolutionLayer {
     /** {pH, pW} when the fast passes apply, else null. */
     int[] fastPadding() {
         org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
-        if (!(c.getActivationFn() instanceof ActivationIdentity) || c.getIDropout() != null
-                || c.getWeightNoise() != null || dataType != DataType.FLOAT || input == null
+        if (!dev.dlp.nd4j.Backend.hostArrays() || !(c.getActivationFn() instanceof ActivationIdentity)
+                || c.getIDropout() != null || c.getWeightNoise() != null || dataType != DataType.FLOAT || input == null
                 || input.dataType() != DataType.FLOAT || c.getNOut() > NarrowConvolution.MAX_OUT) {
             return null;
         }

@@ -44,7 +44,8 @@ public class SigmoidXentOutputLayer extends FusedOutputLayer {
     @Override
     boolean fused() {
         SigmoidXentOutput c = (SigmoidXentOutput) layerConf();
-        return c.getActivationFn() instanceof ActivationSigmoid && c.getLossFn() instanceof LossBinaryXENT loss
+        return dev.dlp.nd4j.Backend.hostArrays() && c.getActivationFn() instanceof ActivationSigmoid
+                && c.getLossFn() instanceof LossBinaryXENT loss
                 && loss.getWeights() == null && c.hasBias() && c.getIDropout() == null && c.getWeightNoise() == null
                 && maskArray == null && input != null && input.rank() == 2 && labels != null && labels.rank() == 2
                 && dataType == DataType.FLOAT && input.dataType() == DataType.FLOAT

@@ -46,7 +46,8 @@ public class SoftmaxOutputLayer extends FusedOutputLayer {
     @Override
     boolean fused() {
         SoftmaxOutput c = (SoftmaxOutput) layerConf();
-        return c.getActivationFn() instanceof ActivationSoftmax && c.getLossFn() instanceof LossMCXENT loss
+        return dev.dlp.nd4j.Backend.hostArrays() && c.getActivationFn() instanceof ActivationSoftmax
+                && c.getLossFn() instanceof LossMCXENT loss
                 && loss.getWeights() == null && c.hasBias() && c.getIDropout() == null && c.getWeightNoise() == null
                 && maskArray == null && input != null && input.rank() == 2 && labels != null && labels.rank() == 2
                 && dataType == DataType.FLOAT && input.dataType() == DataType.FLOAT

@@ -34,6 +34,15 @@ public final class Arrays {
             throw new IllegalArgumentException("array " + java.util.Arrays.toString(dst.shape()) + " does not hold "
                     + (to - from) + " rows of " + rowLen);
         }
+        if (!Backend.hostArrays()) {
+            // device arrays (CUDA): a heap copy that ND4J moves across
+            float[] tmp = new float[(to - from) * rowLen];
+            for (int i = from; i < to; i++) {
+                int r = rows == null ? i : rows[i];
+                System.arraycopy(src, r * rowLen, tmp, (i - from) * rowLen, rowLen);
+            }
+            return dst.assign(Nd4j.create(tmp, dst.shape(), 'c'));
+        }
         FloatPointer p = (FloatPointer) dst.data().addressPointer();
         for (int i = from; i < to; i++) {
             int r = rows == null ? i : rows[i];

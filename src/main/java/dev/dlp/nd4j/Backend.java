@@ -62,6 +62,19 @@ public final class Backend {
         }
     }
 
+    /**
+     * True when ND4J runs on the CPU backend, where arrays live in host memory: the Java and OpenBLAS fast paths of
+     * dlp's layers, Adam and step ({@link Blas}, {@link FastAdamUpdater}, {@code dev.dlp.graph}) read and write
+     * that memory directly. On another backend (CUDA) they stand aside and DL4J's own passes run.
+     */
+    public static boolean hostArrays() {
+        return HostArrays.CPU;
+    }
+
+    private static final class HostArrays {
+        static final boolean CPU = Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu");
+    }
+
     /** True when layer helpers are enabled for layers created from now on. */
     public static boolean helpersEnabled() {
         return "false".equals(System.getProperty(HELPERS_DISABLE));

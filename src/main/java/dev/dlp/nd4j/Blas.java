@@ -12,7 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Why: {@code Nd4j.gemm} builds a {@code Mmul} custom op per call (op object, random instance id, op context,
  * shape-info arrays, argument lists), measured at ~25 µs of overhead per product on top of ~15 µs of arithmetic
  * for the {@code [64, 784] x [784, 10]} products of MNIST softmax regression. A {@code cblas_sgemm} call is one JNI
- * call. OpenBLAS's thread count is the one ND4J set.
+ * call. OpenBLAS's thread count is the one ND4J set. CPU backend only: {@link #of} and {@link #row} answer null
+ * elsewhere, and callers fall back to ND4J.
  */
 public final class Blas {
     private static final int COL_MAJOR = openblas_nolapack.CblasColMajor;
@@ -60,7 +61,8 @@ public final class Blas {
      * the view); null otherwise.
      */
     public static Matrix of(INDArray a) {
-        if (a.rank() != 2 || a.dataType() != DataType.FLOAT || a.length() > Integer.MAX_VALUE || a.isEmpty()) {
+        if (!Backend.hostArrays() || a.rank() != 2 || a.dataType() != DataType.FLOAT || a.length() > Integer.MAX_VALUE
+                || a.isEmpty()) {
             return null;
         }
         int r = (int) a.size(0);
@@ -79,7 +81,7 @@ public final class Blas {
 
     /** A contiguous float vector (any rank, e.g. a rank-1 bias) as a {@code 1 x length} matrix; null otherwise. */
     public static Matrix row(INDArray v) {
-        if (!Arrays.contiguousFloats(v) || v.isEmpty() || !v.isVectorOrScalar()) {
+        if (!Backend.hostArrays() || !Arrays.contiguousFloats(v) || v.isEmpty() || !v.isVectorOrScalar()) {
             return null;
         }
         int n = (int) v.length();

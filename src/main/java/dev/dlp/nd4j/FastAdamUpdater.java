@@ -37,7 +37,7 @@ public class FastAdamUpdater extends AdamUpdater {
     public boolean fusable(INDArray gradient) {
         INDArray mState = getM();
         INDArray vState = getV();
-        if (mState == null || vState == null) {
+        if (mState == null || vState == null || !Backend.hostArrays()) {
             return false;
         }
         long len = gradient.length();

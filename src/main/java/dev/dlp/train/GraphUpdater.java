@@ -58,7 +58,7 @@ public final class GraphUpdater extends ComputationGraphUpdater {
         if (!(current instanceof GraphUpdater)) {
             graph.setUpdater(new GraphUpdater(graph, current.getStateViewArray()));
         }
-        if (STEP != null && graph.getOptimizer() instanceof BaseOptimizer opt) {
+        if (STEP != null && dev.dlp.nd4j.Backend.hostArrays() && graph.getOptimizer() instanceof BaseOptimizer opt) {
             try {
                 if (STEP.get(opt) instanceof NegativeGradientStepFunction) {
                     STEP.set(opt, new JavaStep());
