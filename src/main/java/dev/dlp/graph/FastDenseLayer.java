@@ -124,8 +124,6 @@ public class FastDenseLayer extends DenseLayer {
         int n = (int) x.size(0);
         int k = (int) w.size(1);
         int nk = n * k;
-        INDArray e = Arrays.contiguousFloats(epsilon) ? epsilon
-                : workspaceMgr.dup(ArrayType.BP_WORKING_MEM, epsilon.castTo(DataType.FLOAT), 'c');
         if (eps.length < nk) {
             eps = new float[nk];
         }
@@ -135,18 +133,14 @@ public class FastDenseLayer extends DenseLayer {
         if (delta == null || delta.capacity() < nk) {
             delta = new FloatPointer(Math.max(1, nk));
         }
-        Arrays.read(e, eps);
+        Arrays.read(epsilon, eps);
         activationGradient(eps, act, biasGrad, n, k, relu());
         delta.position(0).put(eps, 0, nk);
         Blas.Matrix dm = new Blas.Matrix(delta, n, k, Math.max(1, k), false);
 
         Gradient ret = new DefaultGradient();
         INDArray biasGradView = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
-        if (Arrays.contiguousFloats(biasGradView)) {
-            Arrays.write(biasGrad, biasGradView);
-        } else {
-            biasGradView.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(biasGrad).reshape(biasGradView.shape()));
-        }
+        Arrays.write(biasGrad, biasGradView);
         ret.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGradView);
         INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
         Blas.Matrix xm = Blas.of(x);

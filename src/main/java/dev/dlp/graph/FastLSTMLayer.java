@@ -146,9 +146,8 @@ public class FastLSTMLayer extends LSTM {
         n = (int) rw.size(0);
         int g4 = 4 * n;
         allocate();
-        INDArray in = Arrays.contiguousFloats(input) ? input : input.dup('c');
         ensureIo(b * nIn * steps);
-        Arrays.read(in, io);
+        Arrays.read(input, io);
         for (int r = 0; r < b; r++) {           // [b][nIn][T] -> [T][b][nIn]
             for (int i = 0; i < nIn; i++) {
                 int src = (r * nIn + i) * steps;
@@ -160,8 +159,7 @@ public class FastLSTMLayer extends LSTM {
         xN.position(0).put(x, 0, steps * b * nIn);
         hasMask = maskArray != null;
         if (hasMask) {
-            INDArray m = maskArray.castTo(DataType.FLOAT);
-            Arrays.read(Arrays.contiguousFloats(m) ? m : m.dup('c'), mask);
+            Arrays.read(maskArray, mask);
         }
         Arrays.read(getParam(LSTMParamInitializer.BIAS_KEY), bias);
         Blas.Matrix wm = Blas.of(w);
@@ -271,9 +269,8 @@ public class FastLSTMLayer extends LSTM {
         float[] cellNext = grow(3, b * n);    // dL/dc of the step after this one
         float[] db = new float[g4];
         // the output gradient, [b][n][T] -> [T][b][n]
-        INDArray e = Arrays.contiguousFloats(epsilon) ? epsilon : epsilon.dup('c');
         ensureIo(b * n * steps);
-        Arrays.read(e, io);
+        Arrays.read(epsilon, io);
         for (int r = 0; r < b; r++) {
             for (int j = 0; j < n; j++) {
                 int src = (r * n + j) * steps;

@@ -79,7 +79,7 @@ public class NarrowConvolutionLayer extends ConvolutionLayer {
                     g.hw(), false);
             Blas.gemm(wm, false, xm, false, ym, 1f, 0f);
             yN.position(0).get(y, 0, g.taps() * g.hw());
-            shiftAdd(y, o, e, g);
+            shift(y, o, e, g, true);
         }
         for (int e = 0; e < g.n; e++) {
             for (int c = 0; c < g.out; c++) {
@@ -104,9 +104,8 @@ public class NarrowConvolutionLayer extends ConvolutionLayer {
         }
         Geometry g = new Geometry(input, layerConf(), pad);
         INDArray x = Arrays.contiguousFloats(input) ? input : input.dup('c');
-        INDArray eps = Arrays.contiguousFloats(epsilon) ? epsilon : epsilon.dup('c');
         prepare(g);
-        Arrays.read(eps, o);
+        Arrays.read(epsilon, o);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
         Blas.Matrix wm = new Blas.Matrix(wN, g.taps(), g.c, g.c, false);
         Blas.Matrix dm = new Blas.Matrix(yN, g.taps(), g.hw(), g.hw(), false);
@@ -115,7 +114,13 @@ public class NarrowConvolutionLayer extends ConvolutionLayer {
         FloatPointer dxp = (FloatPointer) dx.data().addressPointer();
         float[] db = new float[g.out];
         for (int e = 0; e < g.n; e++) {
-            shiftGather(o, y, e, g, db);
+            for (int c = 0; c < g.out; c++) {
+                int base = (e * g.out + c) * g.ohw();
+                for (int i = 0; i < g.ohw(); i++) {
+                    db[c] += o[base + i];
+                }
+            }
+            shift(y, o, e, g, false);
             yN.position(0).put(y, 0, g.taps() * g.hw());
             long off = (long) e * g.c * g.hw();
             Blas.gemm(dm, false, new Blas.Matrix(new FloatPointer(xp).position(off), g.c, g.hw(), g.hw(), false),
@@ -137,10 +142,10 @@ public class NarrowConvolutionLayer extends ConvolutionLayer {
         }
         Gradient ret = new DefaultGradient();
         INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-        weightGrad.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(view).reshape('c', weightGrad.shape()));
+        Arrays.write(view, weightGrad);
         if (layerConf().hasBias()) {
             INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
-            biasGrad.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(db).reshape(biasGrad.shape()));
+            Arrays.write(db, biasGrad);
             ret.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
         }
         ret.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
@@ -190,7 +195,8 @@ public class NarrowConvolutionLayer extends ConvolutionLayer {
             o = new float[g.outLength()];
         }
         INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
-        float[] raw = (Arrays.contiguousFloats(weights) ? weights : weights.dup('c')).data().asFloat();
+        float[] raw = new float[(int) weights.length()];
+        Arrays.read(weights, raw);
         int kk = g.kh * g.kw;
         for (int c = 0; c < g.out; c++) {
             for (int i = 0; i < g.c; i++) {
@@ -203,50 +209,22 @@ public class NarrowConvolutionLayer extends ConvolutionLayer {
         bias = new float[g.out];
         if (layerConf().hasBias()) {
             INDArray b = getParam(ConvolutionParamInitializer.BIAS_KEY);
-            float[] bv = (Arrays.contiguousFloats(b) ? b : b.dup('c')).data().asFloat();
-            System.arraycopy(bv, 0, bias, 0, g.out);
-        }
-    }
-
-    /** Adds example {@code e}'s tap rows {@code y}, each shifted by its tap, into the outputs {@code o}. */
-    static void shiftAdd(float[] y, float[] o, int e, Geometry g) {
-        for (int c = 0; c < g.out; c++) {
-            int outBase = (e * g.out + c) * g.ohw();
-            for (int p = 0; p < g.kh; p++) {
-                for (int q = 0; q < g.kw; q++) {
-                    int row = ((c * g.kh + p) * g.kw + q) * g.hw();
-                    int x0 = Math.max(0, g.pw - q);
-                    int x1 = Math.min(g.ow, g.w + g.pw - q);
-                    for (int oy = 0; oy < g.oh; oy++) {
-                        int iy = oy + p - g.ph;
-                        if (iy < 0 || iy >= g.h) {
-                            continue;
-                        }
-                        int src = row + iy * g.w + q - g.pw;
-                        int dst = outBase + oy * g.ow;
-                        for (int ox = x0; ox < x1; ox++) {
-                            o[dst + ox] += y[src + ox];
-                        }
-                    }
-                }
-            }
+            Arrays.read(b, bias);
         }
     }
 
     /**
-     * The transpose of {@link #shiftAdd}: fills {@code d} (example {@code e}'s {@code [O kH kW][H W]}) with the
-     * output gradient {@code o} shifted by every tap (zero where no output reads the pixel); adds the example's
-     * output-gradient sums to {@code db}.
+     * Between example {@code e}'s tap rows {@code taps} ({@code [O kH kW][H W]}) and its outputs in {@code o}
+     * ({@code [n][O][oH][oW]}), each row shifted by its tap. Forward ({@code toOutputs}): adds every row into the
+     * outputs. Backward: fills the rows with the output gradient (zero where no output reads the pixel), the
+     * transpose of the forward pass.
      */
-    static void shiftGather(float[] o, float[] d, int e, Geometry g, float[] db) {
-        java.util.Arrays.fill(d, 0, g.taps() * g.hw(), 0f);
+    static void shift(float[] taps, float[] o, int e, Geometry g, boolean toOutputs) {
+        if (!toOutputs) {
+            java.util.Arrays.fill(taps, 0, g.taps() * g.hw(), 0f);
+        }
         for (int c = 0; c < g.out; c++) {
             int outBase = (e * g.out + c) * g.ohw();
-            float sum = 0;
-            for (int i = 0; i < g.ohw(); i++) {
-                sum += o[outBase + i];
-            }
-            db[c] += sum;
             for (int p = 0; p < g.kh; p++) {
                 for (int q = 0; q < g.kw; q++) {
                     int row = ((c * g.kh + p) * g.kw + q) * g.hw();
@@ -257,10 +235,16 @@ public class NarrowConvolutionLayer extends ConvolutionLayer {
                         if (iy < 0 || iy >= g.h) {
                             continue;
                         }
-                        int dst = row + iy * g.w + q - g.pw;
-                        int src = outBase + oy * g.ow;
-                        for (int ox = x0; ox < x1; ox++) {
-                            d[dst + ox] = o[src + ox];
+                        int t = row + iy * g.w + q - g.pw;
+                        int out = outBase + oy * g.ow;
+                        if (toOutputs) {
+                            for (int ox = x0; ox < x1; ox++) {
+                                o[out + ox] += taps[t + ox];
+                            }
+                        } else {
+                            for (int ox = x0; ox < x1; ox++) {
+                                taps[t + ox] = o[out + ox];
+                            }
                         }
                     }
                 }

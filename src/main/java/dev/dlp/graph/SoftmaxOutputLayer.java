@@ -11,7 +11,6 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
@@ -59,8 +58,6 @@ public class SoftmaxOutputLayer extends FusedOutputLayer {
     Pair<Double, INDArray> fusedBackprop(LayerWorkspaceMgr workspaceMgr) {
         INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
         INDArray b = getParam(DefaultParamInitializer.BIAS_KEY);
-        INDArray y = Arrays.contiguousFloats(labels) ? labels
-                : workspaceMgr.dup(ArrayType.BP_WORKING_MEM, labels.castTo(DataType.FLOAT), 'c');
         Blas.Matrix xm = Blas.of(packedInput(workspaceMgr));
         Blas.Matrix wm = Blas.of(w);
         Blas.Matrix dwm = Blas.of(gradientViews.get(DefaultParamInitializer.WEIGHT_KEY));
@@ -82,19 +79,14 @@ public class SoftmaxOutputLayer extends FusedOutputLayer {
         Blas.Matrix zm = Blas.Matrix.colMajor(scratch, n, k);
         Blas.gemm(xm, false, wm, false, zm, 1f, 0f);
         scratch.position(0).get(logits, 0, nk);
-        Arrays.read(y, labelBuf);
-        readBias(b);
+        Arrays.read(labels, labelBuf);
+        Arrays.read(b, biasBuf);
         double loss = softmaxCrossEntropy(logits, labelBuf, biasBuf, biasGrad, n, k,
                 ((LossMCXENT) layerConf().getLossFn()).getSoftmaxClipEps());
         scratch.position(0).put(logits, 0, nk);
         // dW = xᵀ δ, straight into the graph's gradient view
         Blas.gemm(xm, true, zm, false, dwm, 1f, 0f);
-        INDArray biasGradView = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
-        if (Arrays.contiguousFloats(biasGradView)) {
-            Arrays.write(biasGrad, biasGradView);
-        } else {
-            biasGradView.assign(Nd4j.createFromArray(biasGrad).reshape(biasGradView.shape()));
-        }
+        Arrays.write(biasGrad, gradientViews.get(DefaultParamInitializer.BIAS_KEY));
         INDArray epsilonNext = null;
         if (!inputFed()) {
             // dx = δ Wᵀ, row-major [n, in]
@@ -103,15 +95,6 @@ public class SoftmaxOutputLayer extends FusedOutputLayer {
             Blas.gemm(zm, false, wm, true, Blas.of(epsilonNext), 1f, 0f);
         }
         return new Pair<>(loss, epsilonNext);
-    }
-
-    private void readBias(INDArray b) {
-        if (Arrays.contiguousFloats(b)) {
-            Arrays.read(b, biasBuf);
-        } else {
-            float[] v = b.dup('c').data().asFloat();
-            System.arraycopy(v, 0, biasBuf, 0, biasBuf.length);
-        }
     }
 
     /**

@@ -60,13 +60,24 @@ public final class Arrays {
                 && (a.length() == 1 || a.elementWiseStride() == 1 && (a.ordering() == 'c' || a.isVectorOrScalar()));
     }
 
-    /** Copies {@code a} (see {@link #contiguousFloats}) into {@code dst[0, length)}. */
+    /**
+     * Copies {@code a}'s elements in c order into {@code dst[0, length)}: one bulk copy when {@code a} is
+     * {@link #contiguousFloats}, else through a c-order float copy.
+     */
     public static void read(INDArray a, float[] dst) {
-        ((FloatPointer) a.data().addressPointer()).get(dst, 0, (int) a.length());
+        INDArray c = contiguousFloats(a) ? a : a.castTo(DataType.FLOAT).dup('c');
+        ((FloatPointer) c.data().addressPointer()).get(dst, 0, (int) c.length());
     }
 
-    /** Copies {@code src[0, length)} into {@code a} (see {@link #contiguousFloats}). */
+    /**
+     * Copies {@code src[0, length)} into {@code a} in c order: one bulk copy when {@code a} is
+     * {@link #contiguousFloats}, else an ND4J assign (views with strides, other types).
+     */
     public static void write(float[] src, INDArray a) {
-        ((FloatPointer) a.data().addressPointer()).put(src, 0, (int) a.length());
+        if (contiguousFloats(a)) {
+            ((FloatPointer) a.data().addressPointer()).put(src, 0, (int) a.length());
+        } else {
+            a.assign(Nd4j.createFromArray(java.util.Arrays.copyOf(src, (int) a.length())).reshape('c', a.shape()));
+        }
     }
 }
