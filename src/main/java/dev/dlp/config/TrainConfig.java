@@ -11,12 +11,24 @@ package dev.dlp.config;
  * @param earlyStopping stop when a validation metric stops improving (patience 0 = off)
  * @param threads       native (OpenMP) threads; 0 = one per core
  * @param prefetch      build the next batch on a background thread while the current one trains
+ * @param engine        {@code fast}: dlp's fast paths where they apply (see {@code dev.dlp.fast}); {@code dl4j}:
+ *                      DL4J's own layers, updater and step only. Saved models are DL4J's either way.
  */
 public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, double l2, WeightInitKind weightInit,
-                          EarlyStoppingConfig earlyStopping, int threads, boolean prefetch) {
+                          EarlyStoppingConfig earlyStopping, int threads, boolean prefetch, Engine engine) {
 
     public static final TrainConfig DEFAULTS = new TrainConfig(10, 64, UpdaterConfig.DEFAULTS, 0.0,
-            WeightInitKind.XAVIER, EarlyStoppingConfig.DEFAULTS, 0, true);
+            WeightInitKind.XAVIER, EarlyStoppingConfig.DEFAULTS, 0, true, Engine.FAST);
+
+    /** Which code trains the network: dlp's fast paths where they apply, or DL4J's own passes only. */
+    public enum Engine {
+        FAST, DL4J;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase();
+        }
+    }
 
     public void validate() {
         Check.atLeast("train.epochs", epochs, 1);

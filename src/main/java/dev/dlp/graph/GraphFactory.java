@@ -3,7 +3,7 @@ package dev.dlp.graph;
 import dev.dlp.config.ConfigException;
 import dev.dlp.config.Suggest;
 import dev.dlp.config.TrainConfig;
-import dev.dlp.nd4j.FastAdam;
+import dev.dlp.fast.FastPaths;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
@@ -28,7 +29,8 @@ import java.util.Set;
 
 /**
  * A pure function from the config's {@code model:} and {@code train:} sections to a DL4J
- * {@link ComputationGraphConfiguration}. Shapes ({@code nIn}) are inferred by DL4J from the input types.
+ * {@link ComputationGraphConfiguration}. Shapes ({@code nIn}) are inferred by DL4J from the input types. The
+ * layers are DL4J's; {@code train.engine: fast} then puts in the fast paths ({@link FastPaths#install}).
  */
 public final class GraphFactory {
     private GraphFactory() {
@@ -87,7 +89,7 @@ public final class GraphFactory {
             if (inputs.isEmpty()) {
                 inputs = List.of(previous);
             }
-            Params p = new Params(path, spec, inputNames.containsAll(inputs));
+            Params p = new Params(path, spec);
             for (String in : inputs) {
                 if (!defined.contains(in) || in.equals(name)) {
                     List<String> before = new ArrayList<>(defined);
@@ -118,14 +120,6 @@ public final class GraphFactory {
         g.setOutputs(outputs.toArray(String[]::new));
         try {
             ComputationGraphConfiguration conf = g.build();
-            // a layer of ours reading a model input returns no input gradient, which a preprocessor between the
-            // two (DL4J adds one for image inputs) could not take: there it computes the gradient after all
-            conf.getVertices().values().forEach(v -> {
-                if (v instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv && lv.getPreProcessor() != null
-                        && lv.getLayerConf().getLayer() instanceof InputGradientOptional so) {
-                    so.setInputFed(false);
-                }
-            });
             // shape inference for every vertex: catches bad merges and (DL4J only warns) empty feature maps
             Map<String, InputType> shapes = conf.getLayerActivationTypes(true, false, types);
             for (String name : layerNames) {
@@ -136,7 +130,7 @@ public final class GraphFactory {
                             conf.getVertexInputs().get(name)));
                 }
             }
-            return conf;
+            return FastPaths.install(conf, train.engine());
         } catch (ConfigException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -205,14 +199,22 @@ public final class GraphFactory {
             case EXPONENTIAL -> new ExponentialSchedule(ScheduleType.EPOCH, u.lr(), u.schedule().gamma());
         };
         return switch (u.type()) {
-            // same rule and state as DL4J's Adam, computed in Java (libnd4j's adam_updater op is ~7x slower)
-            case ADAM -> new FastAdam(u.lr(), schedule, u.beta1(), u.beta2(), u.epsilon());
+            case ADAM -> adam(schedule, u);
             case SGD -> schedule == null ? new Sgd(u.lr()) : new Sgd(schedule);
             case NESTEROVS -> schedule == null ? new Nesterovs(u.lr(), u.momentum())
                     : new Nesterovs(schedule, u.momentum());
             case RMSPROP -> schedule == null ? new RmsProp(u.lr(), u.decay(), u.epsilon())
                     : rmsProp(schedule, u);
         };
+    }
+
+    private static Adam adam(ISchedule schedule, TrainConfig.UpdaterConfig u) {
+        Adam a = new Adam(u.lr(), u.beta1(), u.beta2(), u.epsilon());
+        if (schedule != null) {
+            a.setLearningRateSchedule(schedule);
+            a.setLearningRate(Double.NaN);
+        }
+        return a;
     }
 
     private static RmsProp rmsProp(ISchedule schedule, TrainConfig.UpdaterConfig u) {

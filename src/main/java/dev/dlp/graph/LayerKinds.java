@@ -27,48 +27,32 @@ import dev.dlp.config.ConfigException;
 /**
  * The one registry of layer and vertex kinds a config may name in {@code model.layers[].type}. Adding a kind is
  * one entry here: read its parameters through {@link Params} (which also rejects unknown keys) and return a
- * DL4J layer or vertex configuration.
+ * DL4J layer or vertex configuration, DL4J's own class: the fast paths are put in afterwards, in one place
+ * ({@link dev.dlp.fast.FastPaths}).
  */
 public final class LayerKinds {
     private static final Map<String, LayerKind> KINDS = new TreeMap<>();
 
     static {
-        // dense: fully connected; n_out units (FastDense: same function, faster passes)
-        KINDS.put("dense", p -> FastDense.of(new DenseLayer.Builder()
+        // dense: fully connected; n_out units
+        KINDS.put("dense", p -> new DenseLayer.Builder()
                 .nOut(p.requiredPositiveInt("n_out"))
-                .activation(FastReLU.of(p.choice("activation", Activation.RELU, Activation.class)))
-                .build(), p.readsGraphInput()));
-        // output: dense + loss; softmax/mcxent for classification, sigmoid/xent per unit (SoftmaxOutput and
-        // SigmoidXentOutput: same function, fused backward pass)
-        KINDS.put("output", p -> {
-            LossFunction loss = p.choice("loss", LossFunction.MCXENT, LossFunction.class);
-            Activation activation = p.choice("activation", Activation.SOFTMAX, Activation.class);
-            OutputLayer.Builder b;
-            if (loss == LossFunction.MCXENT && activation == Activation.SOFTMAX) {
-                b = new SoftmaxOutput.Builder().inputFed(p.readsGraphInput());
-            } else if (loss == LossFunction.XENT && activation == Activation.SIGMOID) {
-                b = new SigmoidXentOutput.Builder().inputFed(p.readsGraphInput());
-            } else {
-                b = new OutputLayer.Builder(loss);
-            }
-            return b.nOut(p.requiredPositiveInt("n_out"))
-                    .activation(FastReLU.of(activation))
-                    .biasInit(p.number("bias_init", 0.0))
-                    .build();
-        });
-        // conv: 2-D convolution (cross-correlation); kernel/stride/dilation are n or [h, w]. Fed by a model input,
-        // it skips the unused input gradient (InputConvolution: same function, faster backward pass); with one or
-        // two output channels it runs as products and shifts (NarrowConvolution: same function)
+                .activation(p.choice("activation", Activation.RELU, Activation.class))
+                .build());
+        // output: dense + loss; softmax/mcxent for classification, sigmoid/xent per unit
+        KINDS.put("output", p -> new OutputLayer.Builder(p.choice("loss", LossFunction.MCXENT, LossFunction.class))
+                .nOut(p.requiredPositiveInt("n_out"))
+                .activation(p.choice("activation", Activation.SOFTMAX, Activation.class))
+                .biasInit(p.number("bias_init", 0.0))
+                .build());
+        // conv: 2-D convolution (cross-correlation); kernel/stride/dilation are n or [h, w]
         KINDS.put("conv", p -> {
-            int nOut = p.requiredPositiveInt("n_out");
-            ConvolutionLayer.Builder b = p.readsGraphInput() ? new InputConvolution.Builder()
-                    : nOut <= NarrowConvolution.MAX_OUT ? new NarrowConvolution.Builder()
-                    : new ConvolutionLayer.Builder();
-            b.kernelSize(positivePair(p, "kernel", null))
+            ConvolutionLayer.Builder b = new ConvolutionLayer.Builder()
+                    .kernelSize(positivePair(p, "kernel", null))
                     .stride(positivePair(p, "stride", new int[]{1, 1}))
                     .dilation(positivePair(p, "dilation", new int[]{1, 1}))
-                    .nOut(nOut)
-                    .activation(FastReLU.of(p.choice("activation", Activation.RELU, Activation.class)))
+                    .nOut(p.requiredPositiveInt("n_out"))
+                    .activation(p.choice("activation", Activation.RELU, Activation.class))
                     .hasBias(p.bool("bias", true));
             Padding pad = padding(p);
             return b.convolutionMode(pad.mode()).padding(pad.pad()).build();
@@ -96,11 +80,11 @@ public final class LayerKinds {
                 .nOut(p.requiredPositiveInt("n_out"))
                 .hasBias(false)
                 .build());
-        // lstm: n_out units over a time series (FastLSTM: same function, faster training passes)
-        KINDS.put("lstm", p -> FastLSTM.of(new LSTM.Builder()
+        // lstm: n_out units over a time series
+        KINDS.put("lstm", p -> new LSTM.Builder()
                 .nOut(p.requiredPositiveInt("n_out"))
-                .activation(FastReLU.of(p.choice("activation", Activation.TANH, Activation.class)))
-                .build()));
+                .activation(p.choice("activation", Activation.TANH, Activation.class))
+                .build());
         // rnn_output: a dense + loss at every time step (softmax / mcxent over a vocabulary)
         KINDS.put("rnn_output", p -> new RnnOutputLayer.Builder(p.choice("loss", LossFunction.MCXENT,
                 LossFunction.class))

@@ -18,22 +18,11 @@ import java.util.Set;
 public final class Params {
     private final String path;
     private final Map<String, Object> values;
-    private final boolean readsGraphInput;
     private final Set<String> known = new LinkedHashSet<>(List.of("name", "type", "inputs"));
 
     public Params(String path, Map<String, Object> values) {
-        this(path, values, false);
-    }
-
-    /** {@code readsGraphInput}: every input of this layer is a model input (nothing needs its input gradient). */
-    public Params(String path, Map<String, Object> values, boolean readsGraphInput) {
         this.path = path;
         this.values = values;
-        this.readsGraphInput = readsGraphInput;
-    }
-
-    public boolean readsGraphInput() {
-        return readsGraphInput;
     }
 
     public String path() {

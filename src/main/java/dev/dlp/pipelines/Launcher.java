@@ -3,6 +3,10 @@ package dev.dlp.pipelines;
 import dev.dlp.config.ConfigException;
 import dev.dlp.config.ConfigLoader;
 import dev.dlp.config.PipelineConfig;
+import dev.dlp.config.TrainConfig;
+import dev.dlp.fast.EngineReport;
+import dev.dlp.fast.FastPaths;
+import dev.dlp.fast.ModelFiles;
 import dev.dlp.graph.GraphFactory;
 import dev.dlp.graph.ModelSpec;
 import dev.dlp.nd4j.Backend;
@@ -161,7 +165,7 @@ public final class Launcher {
         // phase 4: model
         ComputationGraph g;
         if (state != null) {
-            g = Checkpoints.readGraph(checkpoint.file());
+            g = Checkpoints.readGraph(checkpoint.file(), cfg.train().engine());
             LOG.info("model: resumed from {} (epoch {}, iteration {})", checkpoint.file().getFileName(),
                     state.epoch(), state.iteration());
         } else {
@@ -187,7 +191,13 @@ public final class Launcher {
         summary.put("status", result.status()).put("epochs_completed", result.epochsCompleted())
                 .put("iterations", result.iterations()).put("final", result.lastRow()).put("best", best)
                 .put("early_stopped", result.earlyStopped())
-                .put("train_samples_per_sec", result.samplesPerSec()).put("train_wall_s", round(result.wallSeconds()));
+                .put("train_samples_per_sec", result.samplesPerSec()).put("train_wall_s", round(result.wallSeconds()))
+                .put("engine", EngineReport.describe(g, cfg.train().engine()));
+        List<String> nonPortable = FastPaths.nonPortable(FastPaths.stock(g.getConfiguration()));
+        summary.put("portable", nonPortable.isEmpty());
+        if (!nonPortable.isEmpty()) {
+            summary.put("needs_dlp_classes", nonPortable);
+        }
         if (result.message() != null) {
             summary.put("message", result.message());
         }
@@ -259,7 +269,7 @@ public final class Launcher {
         Path zip = modelFile(runOrZip);
         Backend.init(threads);
         try {
-            return org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(zip.toFile(), false);
+            return ModelFiles.read(zip, false, TrainConfig.Engine.FAST);
         } catch (IOException | RuntimeException e) {
             throw new dev.dlp.data.DataException(zip + ": not a readable DL4J model zip (" + e.getMessage() + ")", e);
         }

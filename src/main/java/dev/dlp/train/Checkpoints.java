@@ -3,19 +3,16 @@ package dev.dlp.train;
 import dev.dlp.config.ConfigLoader;
 import dev.dlp.run.AtomicFiles;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
+import dev.dlp.config.TrainConfig.Engine;
+import dev.dlp.fast.ModelFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,9 +52,9 @@ public final class Checkpoints {
         String name = String.format("checkpoint-e%04d-b%06d.zip", state.epoch(), state.batch());
         Path target = dir.resolve(name);
         AtomicFiles.write(target, tmp -> {
-            ModelSerializer.writeModel(graph, tmp.toFile(), true);
-            try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + tmp.toUri()), Map.of())) {
-                Files.writeString(zip.getPath(STATE_ENTRY), ConfigLoader.json().writeValueAsString(state));
+            try (java.io.OutputStream out = Files.newOutputStream(tmp)) {
+                ModelFiles.write(graph, out, true, new ModelFiles.Entry(STATE_ENTRY,
+                        ConfigLoader.json().writeValueAsBytes(state)));
             }
         });
         prune();
@@ -101,16 +98,21 @@ public final class Checkpoints {
     }
 
     public static State readState(Path checkpoint) {
-        try (FileSystem zip = FileSystems.newFileSystem(checkpoint, Map.of())) {
-            return ConfigLoader.json().readValue(Files.readString(zip.getPath(STATE_ENTRY)), State.class);
+        try {
+            byte[] json = ModelFiles.entry(checkpoint, STATE_ENTRY);
+            if (json == null) {
+                throw new IOException("no " + STATE_ENTRY);
+            }
+            return ConfigLoader.json().readValue(json, State.class);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint state from " + checkpoint + ": " + e.getMessage(), e);
         }
     }
 
-    public static ComputationGraph readGraph(Path checkpoint) {
+    /** The model and updater state of a checkpoint, with the fast paths of {@code engine}. */
+    public static ComputationGraph readGraph(Path checkpoint, Engine engine) {
         try {
-            return ModelSerializer.restoreComputationGraph(checkpoint.toFile(), true);
+            return ModelFiles.read(checkpoint, true, engine);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint " + checkpoint + ": " + e.getMessage(), e);
         }

@@ -6,7 +6,8 @@ import dev.dlp.run.AtomicFiles;
 import dev.dlp.run.RunDir;
 import dev.dlp.run.Summary;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
+import dev.dlp.fast.FastPaths;
+import dev.dlp.fast.ModelFiles;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -59,7 +60,7 @@ public final class Trainer {
     public static Result fit(Job job) {
         TrainConfig tc = job.train();
         ComputationGraph g = job.graph();
-        GraphUpdater.install(g);
+        FastPaths.installTraining(g, tc.engine());
         BatchSource data = job.data();
         Checkpoints ckpts = new Checkpoints(job.run().checkpointsDir(), job.checkpoint().keepLast());
         MetricsLog metrics = new MetricsLog(job.run().path());
@@ -277,9 +278,13 @@ public final class Trainer {
         return sum / n;
     }
 
-    /** Saves a model zip (with updater state) atomically. */
+    /** Saves a model zip (with updater state, DL4J's classes only: see {@link ModelFiles}) atomically. */
     public static void saveModel(ComputationGraph g, Path target) {
-        AtomicFiles.write(target, tmp -> ModelSerializer.writeModel(g, tmp.toFile(), true));
+        AtomicFiles.write(target, tmp -> {
+            try (java.io.OutputStream out = Files.newOutputStream(tmp)) {
+                ModelFiles.write(g, out, true);
+            }
+        });
     }
 
     /** Steady-state samples/s: epochs after the first of this process, or the first when it is the only one. */

@@ -1,0 +1,44 @@
+package dev.dlp.fast;
+
+import dev.dlp.nd4j.Arrays;
+import org.deeplearning4j.optimize.api.StepFunction;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * DL4J's {@code NegativeGradientStepFunction} ({@code params -= update}) as one Java pass over bulk copies of both
+ * arrays. Why: the ND4J {@code subi} it runs costs ~30 µs per step in op construction and bookkeeping, more than the
+ * whole Adam pass on a small model (profiled on MNIST softmax regression, 7,850 parameters). Arrays that are not
+ * contiguous floats of the same length go to {@code subi}.
+ */
+public final class JavaStep implements StepFunction {
+    private float[] x = new float[0];
+    private float[] d = new float[0];
+
+    @Override
+    public void step(INDArray params, INDArray update, double step) {
+        step(params, update);
+    }
+
+    @Override
+    public void step(INDArray params, INDArray update) {
+        long n = params.length();
+        if (n != update.length() || !Arrays.contiguousFloats(params) || !Arrays.contiguousFloats(update)) {
+            params.subi(update);
+            return;
+        }
+        if (x.length < n) {
+            x = new float[(int) n];
+            d = new float[(int) n];
+        }
+        Arrays.read(params, x);
+        Arrays.read(update, d);
+        for (int i = 0; i < n; i++) {
+            x[i] -= d[i];
+        }
+        Arrays.write(x, params);
+    }
+
+    @Override
+    public void step() {
+    }
+}

@@ -1,0 +1,88 @@
+package dev.dlp.fast;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.GradientUpdater;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.schedule.ExponentialSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+import org.deeplearning4j.nn.conf.serde.JsonMappers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FastAdamTest {
+
+    /**
+     * Largest difference relative to the largest value (elementwise ratios blow up where m crosses zero: float
+     * rounding differs between the JIT and libnd4j's compiler there).
+     */
+    private static double relErr(INDArray a, INDArray b) {
+        return a.sub(b).amaxNumber().doubleValue() / Math.max(1e-30, b.amaxNumber().doubleValue());
+    }
+
+    /** Runs {@code steps} updates through views of one flat gradient and one flat state array, as DL4J does. */
+    private static INDArray[] run(IUpdater cfg, long seed, int steps, int n) {
+        Nd4j.getRandom().setSeed(seed);
+        INDArray flatGrad = Nd4j.create(DataType.FLOAT, 1, n + 7);
+        INDArray state = Nd4j.create(DataType.FLOAT, 1, 2L * n);
+        INDArray view = flatGrad.get(NDArrayIndex.interval(0, 0, true), NDArrayIndex.interval(7, n + 7));
+        GradientUpdater u = cfg.instantiate(state, true);
+        INDArray updates = Nd4j.create(DataType.FLOAT, steps, n);
+        for (int t = 0; t < steps; t++) {
+            view.assign(Nd4j.randn(DataType.FLOAT, 1, n).muli(t % 3 == 0 ? 1e-3 : 2.0));
+            u.applyUpdater(view, t, t / 4);
+            updates.putRow(t, view.reshape(n));
+        }
+        return new INDArray[]{updates, state.dup()};
+    }
+
+    @Test
+    void matchesDl4jAdamThroughViewsOverManySteps() {
+        for (int n : new int[]{1, 17, 7850}) {
+            INDArray[] ours = run(new FastAdam(0.01, null, 0.9, 0.999, 1e-8), 3, 12, n);
+            INDArray[] theirs = run(new Adam(0.01, 0.9, 0.999, 1e-8), 3, 12, n);
+            assertTrue(ours[0].sumNumber().doubleValue() != 0, "updates are not all zero");
+            assertTrue(relErr(ours[0], theirs[0]) < 1e-5, "updates, n=" + n + ": " + relErr(ours[0], theirs[0]));
+            assertTrue(relErr(ours[1], theirs[1]) < 1e-5, "state m and v, n=" + n);
+        }
+    }
+
+    @Test
+    void followsTheLearningRateSchedule() {
+        ExponentialSchedule s = new ExponentialSchedule(ScheduleType.EPOCH, 0.05, 0.5);
+        INDArray[] ours = run(new FastAdam(Double.NaN, s, 0.8, 0.99, 1e-6), 5, 12, 33);
+        Adam dl4j = Adam.builder().learningRateSchedule(s).beta1(0.8).beta2(0.99).epsilon(1e-6).build();
+        INDArray[] theirs = run(dl4j, 5, 12, 33);
+        assertTrue(relErr(ours[0], theirs[0]) < 1e-5, "updates with a schedule: " + relErr(ours[0], theirs[0]));
+    }
+
+    @Test
+    void nonContiguousGradientFallsBackToDl4jsOp() {
+        INDArray state = Nd4j.create(DataType.FLOAT, 1, 8);
+        GradientUpdater u = new FastAdam(0.1, null, 0.9, 0.999, 1e-8).instantiate(state, true);
+        INDArray g = Nd4j.linspace(DataType.FLOAT, 1, 8, 8).reshape(2, 4).getColumns(0, 2).reshape('f', 1, 4);
+        INDArray g2 = g.dup();
+        GradientUpdater ref = new Adam(0.1, 0.9, 0.999, 1e-8).instantiate(Nd4j.create(DataType.FLOAT, 1, 8), true);
+        u.applyUpdater(g, 0, 0);
+        ref.applyUpdater(g2, 0, 0);
+        assertTrue(relErr(g, g2) < 1e-6);
+    }
+
+    @Test
+    void jsonRoundTripKeepsTheClassAndSettings() throws Exception {
+        ObjectMapper json = JsonMappers.getMapper();
+        FastAdam a = new FastAdam(0.003, new ExponentialSchedule(ScheduleType.EPOCH, 0.003, 0.9), 0.85, 0.995, 1e-7);
+        IUpdater back = json.readValue(json.writeValueAsString(a), IUpdater.class);
+        assertInstanceOf(FastAdam.class, back);
+        assertEquals(a, back);
+        assertInstanceOf(FastAdam.class, a.clone());
+        assertEquals(a, a.clone());
+    }
+}
