@@ -69,9 +69,8 @@ public final class EngineReport {
 
     private static String staticReason(ComputationGraph g, org.deeplearning4j.nn.conf.layers.Layer conf) {
         GraphVertex v = g.getConfiguration().getVertices().get(conf.getLayerName());
-        boolean inputFed = v instanceof LayerVertex lv && FastPaths.inputFed(g.getConfiguration(),
-                conf.getLayerName(), lv);
-        return FastPaths.choose(FastPaths.stockOf(conf), inputFed).reason();
+        return FastPaths.choose(FastPaths.stockOf(conf), FastPaths.readsModelInput(g.getConfiguration(),
+                conf.getLayerName()), v instanceof LayerVertex lv && lv.getPreProcessor() != null).reason();
     }
 
     private static Map<String, Object> updater(ComputationGraph g) {

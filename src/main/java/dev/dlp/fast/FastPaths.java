@@ -12,9 +12,11 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
@@ -51,7 +53,7 @@ public final class FastPaths {
             }
             Layer layer = stockOf(lv.getLayerConf().getLayer());
             if (engine == Engine.FAST) {
-                Choice c = choose(layer, inputFed(conf, e.getKey(), lv));
+                Choice c = choose(layer, readsModelInput(conf, e.getKey()), lv.getPreProcessor() != null);
                 if (c.replacement() != null) {
                     layer = c.replacement();
                 }
@@ -83,11 +85,26 @@ public final class FastPaths {
     }
 
     /**
-     * The fast path for DL4J layer configuration {@code layer} ({@code inputFed}: it reads a model input with no
-     * preprocessor between, so nothing needs its input gradient), or none and the reason.
+     * The fast path for DL4J layer configuration {@code layer}, or none and the reason. {@code readsModelInput}:
+     * every input of the layer is a model input, so nothing needs its input gradient; {@code preprocessed}: DL4J
+     * puts a preprocessor in between, which needs an input gradient array (zeros do; none does not).
      */
-    public static Choice choose(Layer layer, boolean inputFed) {
+    public static Choice choose(Layer layer, boolean readsModelInput, boolean preprocessed) {
+        boolean inputFed = readsModelInput && !preprocessed;
+        if (!(layer instanceof BaseLayer b)) {
+            return new Choice(null, null);
+        }
+        String common = b.getIDropout() != null ? "dropout on the layer" : b.getWeightNoise() != null
+                ? "weight noise" : null;
         if (layer.getClass() == DenseLayer.class) {
+            DenseLayer d = (DenseLayer) layer;
+            String why = common != null ? common : !plainRelu(d.getActivationFn())
+                    && !(d.getActivationFn() instanceof ActivationIdentity)
+                    ? "activation " + d.getActivationFn() + " (fast: relu, identity)"
+                    : !d.hasBias() ? "no bias" : d.hasLayerNorm() ? "layer norm" : null;
+            if (why != null) {
+                return new Choice(null, why);
+            }
             FastDense f = ConfigCopy.fields(DenseLayer.class, layer, new FastDense());
             f.setInputFed(inputFed);
             return new Choice(f, null);
@@ -98,9 +115,11 @@ public final class FastPaths {
                     ? new SoftmaxOutput()
                     : o.getActivationFn() instanceof ActivationSigmoid && o.getLossFn() instanceof LossBinaryXENT
                     ? new SigmoidXentOutput() : null;
-            if (f == null) {
-                return new Choice(null, "no fused output for activation " + o.getActivationFn() + " with loss "
-                        + o.getLossFn() + " (fused: softmax + mcxent, sigmoid + xent)");
+            String why = f == null ? "activation " + o.getActivationFn() + " with loss " + o.getLossFn()
+                    + " (fused: softmax + mcxent, sigmoid + xent)" : common != null ? common
+                    : !o.hasBias() ? "no bias" : null;
+            if (why != null) {
+                return new Choice(null, why);
             }
             ConfigCopy.fields(OutputLayer.class, layer, f);
             f.setInputFed(inputFed);
@@ -108,31 +127,41 @@ public final class FastPaths {
         }
         if (layer.getClass() == ConvolutionLayer.class) {
             ConvolutionLayer c = (ConvolutionLayer) layer;
-            ConvolutionOfOurs f = inputFed ? new InputConvolution()
-                    : c.getNOut() <= NarrowConvolution.MAX_OUT ? new NarrowConvolution() : null;
+            boolean narrow = c.getNOut() <= NarrowConvolution.MAX_OUT
+                    && c.getActivationFn() instanceof ActivationIdentity && common == null;
+            ConvolutionOfOurs f = readsModelInput ? new InputConvolution() : narrow ? new NarrowConvolution() : null;
             if (f == null) {
-                return new Choice(null, "DL4J's convolution (oneDNN) is fast for " + c.getNOut()
-                        + " output channels; ours covers a model input's layer and layers of at most "
-                        + NarrowConvolution.MAX_OUT + " output channels");
+                return new Choice(null, "DL4J's convolution (oneDNN) runs it; ours covers a model input's "
+                        + "layer, and layers with at most " + NarrowConvolution.MAX_OUT + " output channels, the "
+                        + "identity activation and no dropout");
             }
             return new Choice(ConfigCopy.fields(ConvolutionLayer.class, layer, f), null);
         }
         if (layer.getClass() == LSTM.class) {
-            return new Choice(ConfigCopy.fields(LSTM.class, layer, new FastLSTM()), null);
+            LSTM l = (LSTM) layer;
+            String why = common != null ? common : !(l.getActivationFn() instanceof ActivationTanH)
+                    || !(l.getGateActivationFn() instanceof ActivationSigmoid)
+                    ? "activations " + l.getActivationFn() + "/" + l.getGateActivationFn() + " (fast: tanh/sigmoid)"
+                    : null;
+            return why != null ? new Choice(null, why)
+                    : new Choice(ConfigCopy.fields(LSTM.class, layer, new FastLSTM()), null);
         }
-        return new Choice(null, layer instanceof BaseLayer ? "no fast path for " + layer.getClass().getSimpleName()
-                : null);
+        return new Choice(null, "no fast path for " + layer.getClass().getSimpleName());
     }
 
-    /** True when vertex {@code name} reads only model inputs, with no preprocessor between. */
-    static boolean inputFed(ComputationGraphConfiguration conf, String name, LayerVertex lv) {
+    private static boolean plainRelu(IActivation a) {
+        return a instanceof ActivationReLU r && r.getMax() == null && r.getThreshold() == null
+                && r.getNegativeSlope() == null;
+    }
+
+    /** True when vertex {@code name} reads only model inputs. */
+    static boolean readsModelInput(ComputationGraphConfiguration conf, String name) {
         List<String> ins = conf.getVertexInputs().get(name);
-        return lv.getPreProcessor() == null && ins != null && !ins.isEmpty()
-                && conf.getNetworkInputs().containsAll(ins);
+        return ins != null && !ins.isEmpty() && conf.getNetworkInputs().containsAll(ins);
     }
 
     private static IActivation fastActivation(IActivation a) {
-        return a != null && a.getClass() == ActivationReLU.class
+        return a != null && a.getClass() == ActivationReLU.class && plainRelu(a)
                 ? ConfigCopy.fields(ActivationReLU.class, a, new FastReLU()) : a;
     }
 

@@ -18,6 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FastAdamTest {
+    /** The fast paths work on host (CPU backend) arrays; on another backend they stand aside by design. */
+    @org.junit.jupiter.api.BeforeAll
+    static void cpuBackendOnly() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.dlp.nd4j.Backend.hostArrays(), "needs ND4J's CPU backend");
+    }
+
 
     /**
      * Largest difference relative to the largest value (elementwise ratios blow up where m crosses zero: float
@@ -34,6 +40,9 @@ class FastAdamTest {
         INDArray state = Nd4j.create(DataType.FLOAT, 1, 2L * n);
         INDArray view = flatGrad.get(NDArrayIndex.interval(0, 0, true), NDArrayIndex.interval(7, n + 7));
         GradientUpdater u = cfg.instantiate(state, true);
+        if (u instanceof FastAdamUpdater fu) {
+            assertTrue(fu.fusable(view), "the Java pass applies to a contiguous view");
+        }
         INDArray updates = Nd4j.create(DataType.FLOAT, steps, n);
         for (int t = 0; t < steps; t++) {
             view.assign(Nd4j.randn(DataType.FLOAT, 1, n).muli(t % 3 == 0 ? 1e-3 : 2.0));

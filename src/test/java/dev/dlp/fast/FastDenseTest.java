@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,8 +16,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +27,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link FastDense} computes the same function and gradients as DL4J's dense layer. */
 class FastDenseTest {
+    /** The fast paths work on host (CPU backend) arrays; on another backend they stand aside by design. */
+    @org.junit.jupiter.api.BeforeAll
+    static void cpuBackendOnly() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.dlp.nd4j.Backend.hostArrays(), "needs ND4J's CPU backend");
+    }
+
     private static final int IN = 9;
 
     /** {@code x -> d1 -> d2 -> out (mse)}: d1 reads the model input, d2 does not. */
@@ -102,11 +105,10 @@ class FastDenseTest {
             ours.fit(new INDArray[]{x}, new INDArray[]{y});
         }
         assertTrue(SameGradients.relError(dl4j.params(), ours.params()) < 1e-4);
+        SameGradients.assertFastRan(ours, "d1");
+        SameGradients.assertFastRan(ours, "d2");
 
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ModelSerializer.writeModel(ours, bytes, true);
-        ComputationGraph back = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes.toByteArray()),
-                true);
+        ComputationGraph back = SameGradients.roundTrip(ours);
         assertInstanceOf(FastDenseLayer.class, back.getLayer("d2"));
         assertTrue(((FastDense) back.getLayer("d1").conf().getLayer()).isInputFed());
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, IN);

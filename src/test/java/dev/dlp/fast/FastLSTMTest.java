@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,8 +17,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -27,6 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link FastLSTM} computes the same function and gradients as DL4J's LSTM. */
 class FastLSTMTest {
+    /** The fast paths work on host (CPU backend) arrays; on another backend they stand aside by design. */
+    @org.junit.jupiter.api.BeforeAll
+    static void cpuBackendOnly() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.dlp.nd4j.Backend.hostArrays(), "needs ND4J's CPU backend");
+    }
+
     private static final int IN = 5;
     private static final int CLASSES = 4;
 
@@ -101,11 +104,10 @@ class FastLSTMTest {
             ours.fit(new INDArray[]{x}, new INDArray[]{labels(6, 5)});
         }
         assertTrue(SameGradients.relError(dl4j.params(), ours.params()) < 1e-4, "parameters after 15 steps");
+        SameGradients.assertFastRan(ours, "l1");
+        SameGradients.assertFastRan(ours, "l2");
 
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ModelSerializer.writeModel(ours, bytes, true);
-        ComputationGraph back = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes.toByteArray()),
-                true);
+        ComputationGraph back = SameGradients.roundTrip(ours);
         assertInstanceOf(FastLSTMLayer.class, back.getLayer("l1"));
         INDArray x = Nd4j.randn(DataType.FLOAT, 3, IN, 4);
         INDArray full = back.outputSingle(x);

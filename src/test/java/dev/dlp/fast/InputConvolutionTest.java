@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,8 +18,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +27,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link InputConvolution} computes the same function and parameter gradients as DL4J's convolution layer. */
 class InputConvolutionTest {
+    /** The fast paths work on host (CPU backend) arrays; on another backend they stand aside by design. */
+    @org.junit.jupiter.api.BeforeAll
+    static void cpuBackendOnly() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(dev.dlp.nd4j.Backend.hostArrays(), "needs ND4J's CPU backend");
+    }
+
 
     private static ComputationGraph graph(boolean ours, int channels, int kernel, int stride, int pad,
                                           ConvolutionMode mode, Activation act) {
@@ -79,15 +82,17 @@ class InputConvolutionTest {
 
         SameGradients.assertSame(dl4j, ours, x, labels, 1e-6);
         assertTrue(relError(dl4j.gradient().gradient(), ours.gradient().gradient()) < 1e-4);
+        // the fast pass ran where it applies (stride 1, symmetric padding), DL4J's elsewhere, and says so
+        PathUse use = ((InputConvolutionLayer) ours.getLayer("conv")).pathUse();
+        boolean applies = stride == 1 && !(kernel % 2 == 0 && mode == ConvolutionMode.Same);
+        assertEquals(applies, use.fastPasses() > 0);
+        assertEquals(applies, use.reasons().isEmpty(), use.reasons().toString());
     }
 
     @Test
     void survivesASaveLoadRoundTrip() throws Exception {
         ComputationGraph g = graph(true, 1, 3, 1, 0, ConvolutionMode.Same, Activation.RELU);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ModelSerializer.writeModel(g, bytes, true);
-        ComputationGraph back = ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes.toByteArray()),
-                true);
+        ComputationGraph back = SameGradients.roundTrip(g);
         assertInstanceOf(InputConvolutionLayer.class, back.getLayer("conv"));
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 1, 12, 12);
         assertTrue(relError(g.outputSingle(x), back.outputSingle(x)) < 1e-7);

@@ -14,6 +14,35 @@ final class SameGradients {
     private SameGradients() {
     }
 
+    /**
+     * {@code g} saved as dlp saves models and read back with the fast paths: asserts the zip names DL4J's classes
+     * only and that the updater state came back.
+     */
+    static ComputationGraph roundTrip(ComputationGraph g) throws java.io.IOException {
+        java.nio.file.Path zip = java.nio.file.Files.createTempFile("roundtrip", ".zip");
+        try {
+            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(zip)) {
+                ModelFiles.write(g, out, true);
+            }
+            String json = new String(ModelFiles.entry(zip, ModelFiles.CONFIGURATION),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(!json.contains("dev.dlp"), "the saved configuration names a class of ours");
+            ComputationGraph back = ModelFiles.read(zip, true, dev.dlp.config.TrainConfig.Engine.FAST);
+            assertEquals(g.getUpdater().getStateViewArray(), back.getUpdater().getStateViewArray());
+            assertEquals(g.params(), back.params());
+            return back;
+        } finally {
+            java.nio.file.Files.deleteIfExists(zip);
+        }
+    }
+
+    /** Asserts that layer {@code name} of {@code g} is one of ours and took its fast pass every training pass. */
+    static void assertFastRan(ComputationGraph g, String name) {
+        PathUse u = ((PathUse.Traced) g.getLayer(name)).pathUse();
+        assertTrue(u.fastPasses() > 0 && u.declinedPasses() == 0, name + ": fast " + u.fastPasses() + ", declined "
+                + u.declinedPasses() + " " + u.reasons());
+    }
+
     /** Relative error of two arrays: |a - b| / max(|a|, |b|). */
     static double relError(INDArray a, INDArray b) {
         double scale = Math.max(a.norm2Number().doubleValue(), b.norm2Number().doubleValue());
