@@ -121,28 +121,21 @@ public record SkipgramConfig(long seed, DataConfig data, VocabConfig vocab, Trai
     /**
      * The {@code tsne:} section.
      *
-     * @param method     exact (own O(n^2) t-SNE) or barnes_hut (DL4J's BarnesHutTsne)
      * @param words      this many most frequent words are mapped (0 = no tsne.png)
      * @param iterations gradient steps
      * @param perplexity must be below (words - 1) / 3
-     * @param theta      Barnes-Hut accuracy (0 = exact)
      * @param lr         t-SNE learning rate
      */
-    public record TsneConfig(TsneMethod method, int words, int iterations, double perplexity, double theta,
-                             double lr) {
-        public static final TsneConfig DEFAULTS = new TsneConfig(TsneMethod.EXACT, 300, 500, 15, 0.5, 200);
+    public record TsneConfig(int words, int iterations, double perplexity, double lr) {
+        public static final TsneConfig DEFAULTS = new TsneConfig(300, 500, 15, 200);
 
         void validate() {
-            if (method == null) {
-                throw new ConfigException("tsne.method", "must be exact or barnes_hut");
-            }
             Check.atLeast("tsne.words", words, 0);
             if (words > 2000) {
                 throw new ConfigException("tsne.words", "at most 2000 words are mapped, got " + words);
             }
             Check.atLeast("tsne.iterations", iterations, 1);
             Check.positive("tsne.perplexity", perplexity);
-            Check.inRange("tsne.theta", theta, 0, 1);
             Check.positive("tsne.lr", lr);
             if (words > 0 && words < 10) {
                 throw new ConfigException("tsne.words", "must be 0 (off) or >= 10, got " + words);
@@ -151,16 +144,6 @@ public record SkipgramConfig(long seed, DataConfig data, VocabConfig vocab, Trai
                 throw new ConfigException("tsne.perplexity", "must be < (tsne.words - 1) / 3 = "
                         + String.format(java.util.Locale.ROOT, "%.1f", (words - 1) / 3.0) + ", got " + perplexity);
             }
-        }
-    }
-
-    /** How tsne.png is computed. */
-    public enum TsneMethod {
-        EXACT, BARNES_HUT;
-
-        @Override
-        public String toString() {
-            return name().toLowerCase();
         }
     }
 }

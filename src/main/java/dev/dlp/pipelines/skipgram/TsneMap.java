@@ -1,10 +1,6 @@
 package dev.dlp.pipelines.skipgram;
 
 import dev.dlp.report.Png;
-import org.deeplearning4j.plot.BarnesHutTsne;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -16,9 +12,9 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 
 /**
- * {@code tsne.png}: a t-SNE map of the most frequent words' vectors, each point labelled. Two methods:
- * {@link ExactTsne} (default) and DL4J's {@code BarnesHutTsne} (1.0.0-beta7, the last release that has it), which
- * on 300 Brown words collapsed most points into a few overlapping blobs with a handful of far outliers.
+ * {@code tsne.png}: a t-SNE map of the most frequent words' vectors, each point labelled, by {@link ExactTsne}.
+ * (DL4J's {@code BarnesHutTsne} is in no 1.0.0-M2.1 artifact; its 1.0.0-beta7 build, used before, collapsed most
+ * of 300 Brown words into a few overlapping blobs and took ~40 s.)
  */
 final class TsneMap {
     private static final int WIDTH = 1600;
@@ -33,38 +29,18 @@ final class TsneMap {
      * distances follow cosine similarity.
      */
     static double[][] embed(float[] matrix, int n, int dims, SkipgramConfig.TsneConfig cfg, long seed) {
-        if (cfg.method() == SkipgramConfig.TsneMethod.EXACT) {
-            double[][] x = new double[n][dims];
-            for (int i = 0; i < n; i++) {
-                double norm = 0;
-                for (int k = 0; k < dims; k++) {
-                    norm += (double) matrix[i * dims + k] * matrix[i * dims + k];
-                }
-                norm = Math.sqrt(norm) + 1e-12;
-                for (int k = 0; k < dims; k++) {
-                    x[i][k] = matrix[i * dims + k] / norm;
-                }
+        double[][] x = new double[n][dims];
+        for (int i = 0; i < n; i++) {
+            double norm = 0;
+            for (int k = 0; k < dims; k++) {
+                norm += (double) matrix[i * dims + k] * matrix[i * dims + k];
             }
-            return ExactTsne.embed(x, cfg.perplexity(), cfg.iterations(), cfg.lr(), seed);
+            norm = Math.sqrt(norm) + 1e-12;
+            for (int k = 0; k < dims; k++) {
+                x[i][k] = matrix[i * dims + k] / norm;
+            }
         }
-        Nd4j.getRandom().setSeed(seed);
-        float[][] rows = new float[n][dims];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(matrix, i * dims, rows[i], 0, dims);
-        }
-        INDArray x = Nd4j.create(rows).castTo(DataType.DOUBLE);
-        x.diviColumnVector(x.norm2(1).reshape(n, 1).addi(1e-12));
-        BarnesHutTsne tsne = new BarnesHutTsne.Builder().setMaxIter(cfg.iterations()).perplexity(cfg.perplexity())
-                .theta(cfg.theta()).numDimension(2).normalize(false).learningRate(cfg.lr()).useAdaGrad(false)
-                .build();
-        tsne.fit(x);
-        INDArray y = tsne.getData();
-        double[][] out = new double[n][2];
-        for (int i = 0; i < n; i++) {
-            out[i][0] = y.getDouble(i, 0);
-            out[i][1] = y.getDouble(i, 1);
-        }
-        return out;
+        return ExactTsne.embed(x, cfg.perplexity(), cfg.iterations(), cfg.lr(), seed);
     }
 
     /** Draws the labelled points. */

@@ -1,0 +1,62 @@
+/**
+ * The fast paths: code of ours that replaces DL4J's passes inside DL4J's own framework, and the one place that
+ * decides where it runs.
+ *
+ * <h2>How it fits together</h2>
+ * <ul>
+ *   <li>Models are built ({@code dev.dlp.graph.GraphFactory}) and saved with DL4J's configuration classes only.
+ *       {@link dev.dlp.fast.FastPaths#install} swaps in our configuration classes (each a subclass of the DL4J
+ *       class with the same settings, parameters and updater state layout, marked {@link dev.dlp.fast.FastConfig})
+ *       when {@code train.engine} is {@code fast} (the default); with {@code dl4j} nothing is swapped and DL4J's
+ *       updater and step run too ({@link dev.dlp.fast.FastPaths#installTraining}).</li>
+ *   <li>{@link dev.dlp.fast.ModelFiles} writes model zips and checkpoints in DL4J's format with the fast paths
+ *       swapped back out ({@link dev.dlp.fast.FastPaths#stock}), so {@code ModelSerializer.restoreComputationGraph}
+ *       loads them without dlp, and reads any of them (and dlp 0.1's, which named {@code dev.dlp.graph.*}
+ *       classes) with the fast paths of the chosen engine put back in.</li>
+ *   <li>Every layer of ours counts its training passes that took the fast path and those that declined, with
+ *       the reason ({@link dev.dlp.fast.PathUse}; one warning per layer and reason);
+ *       {@link dev.dlp.fast.EngineReport} writes them, and the reason for each layer left to DL4J, into
+ *       summary.json's {@code engine} section.</li>
+ * </ul>
+ *
+ * <h2>The fast paths</h2>
+ * <table>
+ *   <caption>each fast path, what it replaces, when it stands aside, and its test</caption>
+ *   <tr><th>ours</th><th>replaces (DL4J)</th><th>used for</th><th>declines (DL4J's pass runs)</th><th>tested by</th></tr>
+ *   <tr><td>{@link dev.dlp.fast.FastDense} / {@link dev.dlp.fast.FastDenseLayer}</td><td>DenseLayer: forward and
+ *       backward as two OpenBLAS products and one Java pass; activations kept from the forward pass; no input
+ *       gradient when fed by a model input</td><td>dense layers with relu or identity, a bias, no dropout, weight
+ *       noise or layer norm</td><td>another backend, non-float data, a mask, a backward pass without its training
+ *       forward pass</td><td>FastDenseTest</td></tr>
+ *   <tr><td>{@link dev.dlp.fast.SoftmaxOutput}, {@link dev.dlp.fast.SigmoidXentOutput}
+ *       ({@link dev.dlp.fast.FusedOutputLayer})</td><td>OutputLayer: activation, loss, gradient and score fused
+ *       into one pass</td><td>softmax + mcxent, sigmoid + xent, with a bias</td><td>masks, loss weights, another
+ *       backend, non-float data</td><td>SoftmaxOutputTest, SigmoidXentOutputTest</td></tr>
+ *   <tr><td>{@link dev.dlp.fast.InputConvolution}</td><td>ConvolutionLayer's backward pass: the weight gradient
+ *       as one forward convolution, no input gradient (oneDNN's backward-data for one input channel is
+ *       pathological)</td><td>a convolution reading a model input</td><td>stride or dilation other than 1,
+ *       asymmetric padding, NHWC</td><td>InputConvolutionTest</td></tr>
+ *   <tr><td>{@link dev.dlp.fast.NarrowConvolution}</td><td>ConvolutionLayer: products and shifts per example
+ *       (oneDNN is slow for 1-2 output channels)</td><td>at most 2 output channels, identity activation</td>
+ *       <td>stride or dilation other than 1, asymmetric padding, non-float data</td><td>NarrowConvolutionTest</td></tr>
+ *   <tr><td>{@link dev.dlp.fast.FastLSTM} / {@link dev.dlp.fast.FastLSTMLayer}</td><td>LSTM's full-sequence
+ *       passes: per-step products and one Java pass per step, forward state kept for the backward pass</td><td>
+ *       tanh / sigmoid gates, no dropout</td><td>another data format, non-float data, another backend</td>
+ *       <td>FastLSTMTest</td></tr>
+ *   <tr><td>{@link dev.dlp.fast.FastReLU}</td><td>ActivationReLU's backward pass as libnd4j's step op and a
+ *       product</td><td>plain relu (no max, threshold or slope)</td><td>shape or type mismatch</td>
+ *       <td>FastReLUTest</td></tr>
+ *   <tr><td>{@link dev.dlp.fast.FastAdam} / {@link dev.dlp.fast.FastAdamUpdater}</td><td>Adam's
+ *       {@code adam_updater} op, as a Java loop</td><td>every Adam updater</td><td>non-contiguous or non-float
+ *       state</td><td>FastAdamTest</td></tr>
+ *   <tr><td>{@link dev.dlp.fast.GraphUpdater} + {@link dev.dlp.fast.JavaStep}</td><td>ComputationGraphUpdater's
+ *       "external gradient" path (views rebuilt every step) and the {@code params -= update} op; one fused pass
+ *       when every block is Adam</td><td>training with {@code engine: fast}</td><td>regularisation, gradient
+ *       normalisation, other updaters (DL4J's per-block path)</td><td>GraphUpdaterTest</td></tr>
+ * </table>
+ *
+ * <p>Every test compares the fast path with DL4J's own pass (outputs, gradients, parameters after training) and
+ * asserts that the fast path ran; {@code EnginesTest} trains every pipeline with both engines and loads each
+ * saved model in a JVM without dlp's classes.
+ */
+package dev.dlp.fast;
