@@ -30,7 +30,7 @@ public final class Cli {
         });
         cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
             int code = ExitCodes.of(ex);
-            boolean expected = code != ExitCodes.RUNTIME || ex instanceof dev.dlp.pipelines.Launcher.TrainingFailed;
+            boolean expected = code != ExitCodes.RUNTIME || ExitCodes.expectedFailure(ex);
             String msg = ex.getMessage() == null ? ex.getClass().getName() : ex.getMessage();
             if (!expected) {
                 msg = ex.getClass().getSimpleName() + ": " + msg;

@@ -31,6 +31,19 @@ public final class ExitCodes {
         return RUNTIME;
     }
 
+    /**
+     * A runtime failure with a message that says it all (a diverged run, a file that could not be written): one
+     * line, no exception class, no stack-trace hint.
+     */
+    public static boolean expectedFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof dev.dlp.pipelines.Launcher.TrainingFailed || c instanceof dev.dlp.run.AtomicFiles.WriteFailed) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A bad command-line value found after parsing (e.g. a file that does not exist). */
     public static final class BadInputException extends RuntimeException {
         public BadInputException(String message) {

@@ -25,6 +25,12 @@ public final class RunsCommand implements Callable<Integer> {
     String pipeline;
     @Option(names = "--sweep", paramLabel = "ID", description = "Only the runs of this sweep (its directory name).")
     String sweep;
+    @Option(names = "--status", paramLabel = "STATUS", description = "Only runs with this status: running, "
+            + "completed, interrupted, diverged, failed, or dead (says running but its process is gone: killed, or its "
+            + "machine went down; on another host, no heartbeat for 5 minutes). E.g. resume every dead lenet run: "
+            + "dlp runs lenet --status dead --csv | tail -n +2 | cut -d, -f1 | xargs -I{} dlp lenet --resume "
+            + "models/lenet/{}")
+    String status;
     @Option(names = "--sort", paramLabel = "COLUMN", description = "Sort by this column (default: the main metric, "
             + "best first).")
     String sort;
@@ -36,7 +42,7 @@ public final class RunsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return RunTable.list(runsRoot, pipeline, sweep, sort, csv, spec.commandLine().getOut(),
+        return RunTable.list(runsRoot, pipeline, sweep, status, sort, csv, spec.commandLine().getOut(),
                 spec.commandLine().getErr());
     }
 }

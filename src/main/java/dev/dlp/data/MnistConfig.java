@@ -50,7 +50,7 @@ public record MnistConfig(String dir, int valSize, int trainLimit, int testLimit
             throw new dev.dlp.config.ConfigException("data.val_size", "must be smaller than the " + all.size()
                     + " training examples, got " + valSize);
         }
-        int[] order = dev.dlp.train.Trainer.permutation(all.size(), seed, -1);
+        int[] order = dev.dlp.train.Shuffles.MNIST_VALIDATION_SPLIT.permutation(all.size(), seed);
         int trainN = all.size() - valSize;
         if (trainLimit > 0) {
             trainN = Math.min(trainN, trainLimit);

@@ -12,6 +12,7 @@ import dev.dlp.graph.ModelSpec;
 import dev.dlp.nd4j.Backend;
 import dev.dlp.run.AtomicFiles;
 import dev.dlp.run.BuildInfo;
+import dev.dlp.run.Liveness;
 import dev.dlp.run.RunDir;
 import dev.dlp.run.StateConflictException;
 import dev.dlp.run.Summary;
@@ -92,96 +93,180 @@ public final class Launcher {
         }
     }
 
+    /** Where a run starts: a new run, or an existing run directory to continue (from {@code checkpoint} if any). */
+    private record Start(RunDir resumeDir, Checkpoints.Readable checkpoint, ConfigLoader.Source source,
+                         List<String> overrides) {
+        boolean resuming() {
+            return resumeDir != null;
+        }
+    }
+
     public static <C extends PipelineConfig> int train(Pipeline<C> p, RunOptions o, Context ctx) {
         long t0 = System.nanoTime();
-        List<String> overrides = new ArrayList<>(o.overrides());
-        if (o.seed() != null) {
-            overrides.add("seed=" + o.seed());
-        }
-
-        // phase 1: config
-        RunDir resumeDir = null;
-        Checkpoints.Entry checkpoint = null;
-        ConfigLoader.Source source;
-        if (o.resume() != null) {
-            resumeDir = RunDir.open(o.resume());
-            if (!Files.isDirectory(o.resume()) || !Files.exists(resumeDir.configFile())) {
-                throw new ConfigException("--resume", "not a run directory (no config.yaml): " + o.resume());
-            }
-            source = o.config() != null ? ConfigLoader.resolve(o.config(), p.defaultConfig())
-                    : new ConfigLoader.Source(resumeDir.configFile().toString(), resumeDir.configFile(), null);
-            checkpoint = new Checkpoints(resumeDir.checkpointsDir(), 1).latest().orElseThrow(() ->
-                    new StateConflictException("--resume " + o.resume()
-                            + ": the run has no checkpoint to resume from"));
-        } else {
-            source = ConfigLoader.resolve(o.config(), p.defaultConfig());
-        }
-        Resolved<C> r = resolve(p, source, overrides);
+        // phase 1: config (and, with --resume, the checkpoint to continue from)
+        Start start = start(p, o);
+        Resolved<C> r = resolve(p, start.source(), start.overrides());
         C cfg = r.config();
-        LOG.info("config: {}{}", source.name(), overrides.isEmpty() ? "" : " with " + String.join(" ", overrides));
-
-        // phase 2: data (and the network, where its input sizes come from the data)
+        LOG.info("config: {}{}", start.source().name(), start.overrides().isEmpty() ? ""
+                : " with " + String.join(" ", start.overrides()));
+        // phase 2: data (and the network, where its input sizes come from the data); checks before any write
         Backend.init(cfg.train().threads());
         long td = System.nanoTime();
         Pipeline.Prepared data = p.prepare(cfg, ctx);
         LOG.info("data: {} training examples ({} s)", data.train().size(), secs(td));
-        r = withData(p, r, data, source.name());
-        Checkpoints.State state = null;
-        if (checkpoint != null) {
-            state = Checkpoints.readState(checkpoint.file());
-            if (!state.architecture().equals(r.architecture())) {
-                throw new StateConflictException("--resume " + o.resume() + ": the config's model section differs "
-                        + "from the checkpoint's architecture; resume with the run's own config");
-            }
-            if (state.seed() != cfg.seed()) {
-                throw new StateConflictException("--resume " + o.resume() + ": seed " + cfg.seed()
-                        + " differs from the checkpoint's seed " + state.seed());
+        r = withData(p, r, data, start.source().name());
+        checkOutputs(r.graphConf(), data, start.source().name());
+        Checkpoints.State state = start.checkpoint() == null ? null : checkedState(start, r, cfg);
+        // phase 3: run directory
+        RunDir run = start.resuming() ? start.resumeDir() : RunDir.create(o.runsRoot(), p.name(), o.runName());
+        Summary summary = openRun(p, run, start, r, cfg);
+        ctx.out().println("run: " + run);
+        ctx.out().flush();
+        // phase 4: model
+        ComputationGraph g = model(r, cfg, start, state);
+        // phase 5: train
+        Trainer.Result result = train(p, ctx, run, summary, g, data, cfg, r, state);
+        // phase 6: report
+        if (result.status().equals(Summary.COMPLETED)) {
+            long tr = System.nanoTime();
+            p.report(cfg, ctx, g, data, run, summary);
+            LOG.info("report: done ({} s)", secs(tr));
+        }
+        summary.put("finished", Instant.now().toString()).put("wall_s", round(secs(t0))).save();
+        ctx.out().println("status: " + result.status() + " (" + result.epochsCompleted() + " epochs, "
+                + Math.round(result.samplesPerSec()) + " samples/s)");
+        ctx.out().flush();
+        if (result.message() != null && result.exitCode() == 1) {
+            throw new TrainingFailed(result.message());
+        } else if (result.message() != null) {
+            LOG.warn(result.message());
+        }
+        return result.exitCode();
+    }
+
+    /**
+     * Each output layer's size against the data's labels (e.g. {@code n_out: 8} for ten classes): bad input, found
+     * before the run directory exists.
+     */
+    static void checkOutputs(ComputationGraphConfiguration conf, Pipeline.Prepared data, String source) {
+        if (data.train().size() == 0) {
+            return;
+        }
+        org.nd4j.linalg.dataset.api.MultiDataSet one = data.train().batch(null, 0, 1);
+        List<String> outs = conf.getNetworkOutputs();
+        for (int i = 0; i < outs.size() && i < one.numLabelsArrays(); i++) {
+            if (conf.getVertices().get(outs.get(i)) instanceof org.deeplearning4j.nn.conf.graph.LayerVertex lv
+                    && lv.getLayerConf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.FeedForwardLayer f
+                    && f.getNOut() > 0 && one.getLabels(i).rank() >= 2 && one.getLabels(i).size(1) != f.getNOut()) {
+                throw new ConfigException("model.layers." + outs.get(i) + ".n_out", "is " + f.getNOut()
+                        + " but the data has " + one.getLabels(i).size(1) + " targets per example (classes, "
+                        + "columns or vocabulary)").in(source);
             }
         }
+    }
 
-        // phase 3: run directory
-        RunDir run = resumeDir != null ? resumeDir : RunDir.create(o.runsRoot(), p.name(), o.runName());
-        AtomicFiles.writeString(run.configFile(), "# resolved config of this run (" + source.name() + " + overrides);"
+    /** The config source and overrides of a new run, or of the run directory {@code --resume} names. */
+    private static <C extends PipelineConfig> Start start(Pipeline<C> p, RunOptions o) {
+        List<String> overrides = new ArrayList<>(o.overrides());
+        if (o.seed() != null) {
+            overrides.add("seed=" + o.seed());
+        }
+        if (o.resume() == null) {
+            RunDir.checkName(o.runName());
+            RunDir.checkRoot(o.runsRoot());
+            return new Start(null, null, ConfigLoader.resolve(o.config(), p.defaultConfig()), overrides);
+        }
+        RunDir dir = RunDir.open(o.resume());
+        if (!Files.isDirectory(o.resume()) || !Files.exists(dir.configFile())) {
+            throw new ConfigException("--resume", "not a run directory (no config.yaml): " + o.resume());
+        }
+        ConfigLoader.Source source = o.config() != null ? ConfigLoader.resolve(o.config(), p.defaultConfig())
+                : new ConfigLoader.Source(dir.configFile().toString(), dir.configFile(), null);
+        Checkpoints.Readable ckpt = new Checkpoints(dir.checkpointsDir(), 1).newestReadable().orElse(null);
+        if (ckpt == null) {
+            LOG.warn("--resume {}: no checkpoint yet (stopped before the first one): training again from the start "
+                    + "with the run's saved config, in the same directory", o.resume());
+        } else {
+            LOG.info("--resume {}: from {}", o.resume(), ckpt.entry().file().getFileName());
+        }
+        return new Start(dir, ckpt, source, overrides);
+    }
+
+    /** The checkpoint's loop state, after checking that it belongs to this config's network and seed. */
+    private static <C extends PipelineConfig> Checkpoints.State checkedState(Start start, Resolved<C> r, C cfg) {
+        Checkpoints.State state = start.checkpoint().state();
+        if (!state.architecture().equals(r.architecture())) {
+            throw new StateConflictException("--resume " + start.resumeDir() + ": the config's model section "
+                    + "differs from the checkpoint's architecture; resume with the run's own config");
+        }
+        if (state.seed() != cfg.seed()) {
+            throw new StateConflictException("--resume " + start.resumeDir() + ": seed " + cfg.seed()
+                    + " differs from the checkpoint's seed " + state.seed());
+        }
+        return state;
+    }
+
+    /** Writes the resolved config, the overrides and the summary's opening fields (status running). */
+    private static <C extends PipelineConfig> Summary openRun(Pipeline<C> p, RunDir run, Start start, Resolved<C> r,
+                                                             C cfg) {
+        String name = start.source().name();
+        AtomicFiles.writeString(run.configFile(), "# resolved config of this run (" + name + " + overrides);"
                 + " rerun: dlp " + p.name() + " --config " + run.configFile() + "\n" + r.loaded().toYaml());
-        appendOverrides(run, overrides, resumeDir != null);
-        Summary summary = resumeDir != null ? Summary.read(run.summaryFile()) : Summary.create(run.summaryFile());
+        appendOverrides(run, start.overrides(), start.resuming());
+        Summary summary = start.resuming() ? Summary.read(run.summaryFile()) : Summary.create(run.summaryFile());
         Map<String, Object> backend = Backend.describe();
-        summary.put("pipeline", p.name()).put("run_dir", run.path().toString()).put("config", source.name())
+        summary.put("pipeline", p.name()).put("run_dir", run.path().toString()).put("config", name)
                 .put("status", Summary.RUNNING).put("seed", cfg.seed())
-                .put(resumeDir != null ? "resumed" : "started", Instant.now().toString())
+                .put(start.resuming() ? "resumed" : "started", Instant.now().toString())
+                .put("process", Liveness.thisProcess())
                 .put("backend", backend).put("threads", backend.get("threads"))
                 .put("versions", Map.of("dlp", BuildInfo.version(), "dl4j", BuildInfo.DL4J_VERSION,
                         "java", System.getProperty("java.version")))
                 .put("git_commit", BuildInfo.gitCommit());
+        if (start.resuming() && start.checkpoint() == null) {
+            summary.put("restarted", Instant.now().toString());
+        }
         String sweep = System.getenv("DLP_SWEEP"); // set by dlp sweep for its child runs: "<sweep id>:<point>"
         if (sweep != null && sweep.contains(":")) {
             summary.put("sweep", Map.of("id", sweep.substring(0, sweep.lastIndexOf(':')),
                     "point", sweep.substring(sweep.lastIndexOf(':') + 1)));
         }
         summary.save();
-        ctx.out().println("run: " + run);
-        ctx.out().flush();
+        return summary;
+    }
 
-        // phase 4: model
+    /** A new network, or the checkpoint's (parameters and updater state), with the engine's fast paths. */
+    private static <C extends PipelineConfig> ComputationGraph model(Resolved<C> r, C cfg, Start start,
+                                                                     Checkpoints.State state) {
         ComputationGraph g;
         if (state != null) {
-            g = Checkpoints.readGraph(checkpoint.file(), cfg.train().engine());
-            LOG.info("model: resumed from {} (epoch {}, iteration {})", checkpoint.file().getFileName(),
-                    state.epoch(), state.iteration());
+            g = Checkpoints.readGraph(start.checkpoint().entry().file(), cfg.train().engine());
+            LOG.info("model: resumed from {} (epoch {}, iteration {})", start.checkpoint().entry().file()
+                    .getFileName(), state.epoch(), state.iteration());
         } else {
             g = new ComputationGraph(r.graphConf());
             g.init();
             LOG.info("model: {} parameters", g.numParams());
         }
         LOG.debug("model summary:\n{}", g.summary());
+        return g;
+    }
 
-        // phase 5: train
+    /** Trains (signals, progress, heartbeat) and records the outcome in summary.json; a failure marks it failed. */
+    private static <C extends PipelineConfig> Trainer.Result train(Pipeline<C> p, Context ctx, RunDir run,
+                                                                  Summary summary, ComputationGraph g,
+                                                                  Pipeline.Prepared data, C cfg, Resolved<C> r,
+                                                                  Checkpoints.State state) {
         Trainer.Result result;
-        try (StopSignal stop = StopSignal.install(); Progress progress = Progress.forConsole(ctx.quiet())) {
+        try (StopSignal stop = StopSignal.install(); Progress progress = Progress.forConsole(ctx.quiet());
+             Liveness alive = Liveness.start(run.path())) {
+            if (state == null) {
+                new dev.dlp.train.MetricsLog(run.path()).truncateAfter(0);   // a restart after a kill
+            }
             result = Trainer.fit(new Trainer.Job(run, summary, g, data.train(), data.validator(), cfg.train(),
                     cfg.checkpoint(), cfg.seed(), r.architecture(), state, progress, stop));
         } catch (RuntimeException e) {
-            summary.put("status", Summary.FAILED).put("error", String.valueOf(e.getMessage())).save();
+            markFailed(summary, e);
             throw e;
         }
         Map<String, Object> best = new LinkedHashMap<>();
@@ -202,24 +287,16 @@ public final class Launcher {
             summary.put("message", result.message());
         }
         summary.save();
+        return result;
+    }
 
-        // phase 6: report
-        if (result.status().equals(Summary.COMPLETED)) {
-            long tr = System.nanoTime();
-            p.report(cfg, ctx, g, data, run, summary);
-            LOG.info("report: done ({} s)", secs(tr));
+    /** summary.json says failed, with the error, if it can still be written (not on a full disk, say). */
+    private static void markFailed(Summary summary, RuntimeException e) {
+        try {
+            summary.put("status", Summary.FAILED).put("error", String.valueOf(e.getMessage())).save();
+        } catch (RuntimeException writeFailed) {
+            LOG.warn("summary.json not updated: {}", writeFailed.getMessage());
         }
-        summary.put("finished", Instant.now().toString()).put("wall_s", round(secs(t0))).save();
-        ctx.out().println("status: " + result.status() + " (" + result.epochsCompleted() + " epochs, "
-                + Math.round(result.samplesPerSec()) + " samples/s)");
-        if (result.message() != null) {
-            if (result.exitCode() == 1) {
-                throw new TrainingFailed(result.message());
-            }
-            LOG.warn(result.message());
-        }
-        ctx.out().flush();
-        return result.exitCode();
     }
 
     /** A run that ended without an exception but failed (diverged): exit 1 with its one-line message. */

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
@@ -30,9 +32,12 @@ public final class AtomicFiles {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
             writer.writeTo(tmp);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);   // on disk before the rename, so that a crash leaves the old file or the new one
+            }
             moveInto(tmp, target);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new WriteFailed(target, e);
         } finally {
             if (tmp != null) {
                 try {
@@ -41,6 +46,19 @@ public final class AtomicFiles {
                     // best effort: the temp file is hidden and harmless
                 }
             }
+        }
+    }
+
+    /** A file that could not be written (disk full, permissions...): one line naming it and the cause. */
+    public static final class WriteFailed extends UncheckedIOException {
+        public WriteFailed(Path target, IOException cause) {
+            super("cannot write " + target + ": " + describe(cause), cause);
+        }
+
+        private static String describe(IOException e) {
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            // FileSystemException messages repeat the (temp) file name before the reason
+            return e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : m;
         }
     }
 

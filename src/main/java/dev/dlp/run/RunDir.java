@@ -26,12 +26,25 @@ public final class RunDir {
         this.dir = dir;
     }
 
+    /** Bad input unless {@code runName} (may be null) is a usable suffix of a run directory name. */
+    public static void checkName(String runName) {
+        if (runName != null && !runName.matches("[A-Za-z0-9._=,+-]{1,80}")) {
+            throw new dev.dlp.config.ConfigException("--run-name", "may use letters, digits and . _ = , + - (at most "
+                    + "80), got '" + runName + "'");
+        }
+    }
+
+    /** Bad input when {@code runsRoot} exists but is not a directory. */
+    public static void checkRoot(Path runsRoot) {
+        if (Files.exists(runsRoot) && !Files.isDirectory(runsRoot)) {
+            throw new dev.dlp.config.ConfigException("--runs-root", "not a directory: " + runsRoot);
+        }
+    }
+
     /** Creates a new, empty run directory. */
     public static RunDir create(Path runsRoot, String pipeline, String runName) {
-        if (runName != null && !runName.matches("[A-Za-z0-9._=,+-]{1,80}")) {
-            throw new IllegalArgumentException("--run-name may use letters, digits and . _ = , + - (at most 80), got '"
-                    + runName + "'");
-        }
+        checkName(runName);
+        checkRoot(runsRoot);
         Path parent = runsRoot.resolve(pipeline);
         try {
             Files.createDirectories(parent);

@@ -38,8 +38,8 @@ public final class RunTable {
     record Run(Path dir, String pipeline, JsonNode summary, Map<String, String> config) {
     }
 
-    public static int list(Path root, String pipeline, String sweep, String sort, boolean csv, PrintWriter out,
-                           PrintWriter err) {
+    public static int list(Path root, String pipeline, String sweep, String status, String sort, boolean csv,
+                           PrintWriter out, PrintWriter err) {
         List<Run> runs = new ArrayList<>();
         List<Path> pipelines = new ArrayList<>();
         if (pipeline != null) {
@@ -60,7 +60,8 @@ public final class RunTable {
                 for (Path d : s.filter(Files::isDirectory).sorted().toList()) {
                     try {
                         JsonNode summary = ConfigLoader.json().readTree(d.resolve("summary.json").toFile());
-                        if (sweep != null && !sweep.equals(summary.path("sweep").path("id").asText())) {
+                        if (sweep != null && !sweep.equals(summary.path("sweep").path("id").asText())
+                                || status != null && !status.equals(dev.dlp.run.Liveness.status(d, summary))) {
                             continue;
                         }
                         Map<String, String> cfg = new TreeMap<>();
@@ -98,7 +99,7 @@ public final class RunTable {
             Map<String, String> row = new LinkedHashMap<>();
             row.put("pipeline", r.pipeline());
             row.put("run", r.dir().getFileName().toString());
-            row.put("status", s.path("status").asText("?"));
+            row.put("status", dev.dlp.run.Liveness.status(r.dir(), s));
             row.put("started", s.path("started").asText("-").replaceAll("\\.\\d+Z$", "Z"));
             row.put("epochs", s.path("epochs_completed").asText("-"));
             row.put("main_metric", s.path("main_metric").path("name").asText("-"));

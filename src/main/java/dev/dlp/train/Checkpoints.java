@@ -24,6 +24,7 @@ import java.util.stream.Stream;
  * a temp file and renamed; only the newest {@code keepLast} are kept.
  */
 public final class Checkpoints {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Checkpoints.class);
     static final String STATE_ENTRY = "dlp-state.json";
     private static final Pattern NAME = Pattern.compile("checkpoint-e(\\d+)-b(\\d+)\\.zip");
 
@@ -95,6 +96,56 @@ public final class Checkpoints {
     public Optional<Entry> latest() {
         List<Entry> all = list();
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    /** A checkpoint that reads: its file and loop state. */
+    public record Readable(Entry entry, State state) {
+    }
+
+    /**
+     * The newest checkpoint that reads whole (every zip entry passes its CRC check, the loop state parses). A newer
+     * one that does not (truncated by a crash mid-write elsewhere, a bad disk) is renamed {@code *.corrupt}, so
+     * that it is kept for inspection and never mistaken for a good one, with a warning naming it.
+     */
+    public Optional<Readable> newestReadable() {
+        List<Entry> all = list();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            Entry e = all.get(i);
+            try {
+                verify(e.file());
+                return Optional.of(new Readable(e, readState(e.file())));
+            } catch (IOException | RuntimeException ex) {
+                Path aside = e.file().resolveSibling(e.file().getFileName() + ".corrupt");
+                LOG.warn("checkpoint {} is unreadable ({}); moved aside to {}, trying the one before", e.file()
+                        .getFileName(), ex.getMessage(), aside.getFileName());
+                try {
+                    Files.move(e.file(), aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException moveFailed) {
+                    throw new UncheckedIOException("cannot move the unreadable checkpoint " + e.file() + " aside: "
+                            + moveFailed.getMessage(), moveFailed);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Reads every entry of a zip through (CRC-checked), requiring the model and state entries. */
+    static void verify(Path zip) throws IOException {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+            for (var it = z.entries().asIterator(); it.hasNext(); ) {
+                java.util.zip.ZipEntry en = it.next();
+                try (java.io.InputStream in = z.getInputStream(en)) {
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                }
+                seen.add(en.getName());
+            }
+        }
+        for (String required : List.of(ModelFiles.CONFIGURATION, ModelFiles.COEFFICIENTS, STATE_ENTRY)) {
+            if (!seen.contains(required)) {
+                throw new IOException("no " + required);
+            }
+        }
     }
 
     public static State readState(Path checkpoint) {

@@ -2,12 +2,12 @@ package dev.dlp.train;
 
 import dev.dlp.config.CheckpointConfig;
 import dev.dlp.config.TrainConfig;
+import dev.dlp.fast.FastPaths;
+import dev.dlp.fast.ModelFiles;
 import dev.dlp.run.AtomicFiles;
 import dev.dlp.run.RunDir;
 import dev.dlp.run.Summary;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import dev.dlp.fast.FastPaths;
-import dev.dlp.fast.ModelFiles;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -15,26 +15,20 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 
 /**
- * The epoch loop shared by every pipeline: shuffled mini-batches (the order is a function of seed and epoch, so a
- * resumed run sees the same batches), validation and one metrics row per epoch, checkpoints, early stopping,
- * divergence and signal handling.
+ * The epoch loop shared by every DL4J pipeline, in named steps: {@link #trainEpoch} (mini-batches in a shuffled
+ * order that is a function of seed and epoch, so a resumed run sees the same batches; stop requests, divergence
+ * and mid-epoch checkpoints), {@link #validate} (one metrics row), {@link #afterEpoch} (best model, early stopping,
+ * the epoch's checkpoint) and {@link #saveFinalModel}. Where the loop stands is a {@link TrainState}, which is
+ * also what a checkpoint records.
  */
 public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-    /** Batches per prefetch hand-off: one chunk trains while the next is gathered (see {@link BatchSource}). */
-    static final int CHUNK = BatchSource.IN_USE / 2;
+    static final String BEST_MODEL = "best-model.zip";
 
     /** Validation metrics of the current model, e.g. {@code val_loss}, {@code val_accuracy}. */
     @FunctionalInterface
@@ -46,6 +40,9 @@ public final class Trainer {
     public record Job(RunDir run, Summary summary, ComputationGraph graph, BatchSource data, Validator validator,
                       TrainConfig train, CheckpointConfig checkpoint, long seed, String architecture,
                       Checkpoints.State resume, Progress progress, StopSignal stop) {
+        Path bestModel() {
+            return run.checkpointsDir().resolve(BEST_MODEL);
+        }
     }
 
     /** How training ended. */
@@ -58,182 +55,165 @@ public final class Trainer {
     }
 
     public static Result fit(Job job) {
-        TrainConfig tc = job.train();
-        ComputationGraph g = job.graph();
-        FastPaths.installTraining(g, tc.engine());
-        BatchSource data = job.data();
+        FastPaths.installTraining(job.graph(), job.train().engine());
+        TrainState s = TrainState.start(job.resume());
         Checkpoints ckpts = new Checkpoints(job.run().checkpointsDir(), job.checkpoint().keepLast());
         MetricsLog metrics = new MetricsLog(job.run().path());
-        TrainConfig.EarlyStoppingConfig es = tc.earlyStopping();
-        boolean minimise = es.minimise();
-
-        Checkpoints.State st = job.resume();
-        int epoch = st == null ? 0 : st.epoch();
-        int firstBatch = st == null ? 0 : st.batch();
-        int iteration = st == null ? 0 : st.iteration();
-        double best = st == null ? Double.NaN : st.bestMetric();
-        int bestEpoch = st == null ? -1 : st.bestEpoch();
-        int bad = st == null ? 0 : st.epochsWithoutImprovement();
-        double lossSum = st == null ? 0 : st.epochLossSum();
-        long lossCount = st == null ? 0 : st.epochLossCount();
-        double epochTrain = st == null ? 0 : st.epochTrainSeconds();
-        double wallBefore = st == null ? 0 : st.wallSeconds();
-        if (st != null) {
-            metrics.truncateAfter(epoch);
+        if (job.resume() != null) {
+            metrics.truncateAfter(s.epoch);
         }
-        boolean stochastic = usesRandomness(g);
-        long start = System.nanoTime();
-        int n = data.size();
-        int bs = Math.min(tc.batchSize(), n);
-        int batches = (n + bs - 1) / bs;
-        Map<String, Object> lastRow = new LinkedHashMap<>();
-        double steadySamples = 0;
-        double steadySeconds = 0;
-        double firstSamples = 0;
-        double firstSeconds = 0;
-        int epochsThisProcess = 0;
-        boolean earlyStopped = false;
-        ExecutorService prefetcher = tc.prefetch() ? Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "dlp-prefetch");
-            t.setDaemon(true);
-            return t;
-        }) : null;
-        try {
-            for (; epoch < tc.epochs(); epoch++) {
-                g.getConfiguration().setEpochCount(epoch);
-                int[] order = permutation(n, job.seed(), epoch);
-                job.progress().startEpoch(epoch, tc.epochs(), batches, firstBatch);
-                long epochStart = System.nanoTime();
-                long samples = 0;
-                CompletableFuture<List<MultiDataSet>> next = fetch(prefetcher, data, order, firstBatch, bs, n);
-                List<MultiDataSet> chunk = List.of();
-                int chunkStart = firstBatch;
-                for (int b = firstBatch; b < batches; b++) {
-                    if (job.stop().requested()) {
-                        job.progress().endEpoch();
-                        double trained = epochTrain + (System.nanoTime() - epochStart) / 1e9;
-                        Checkpoints.State s = new Checkpoints.State(epoch, b, iteration, job.seed(), job.architecture(),
-                                best, bestEpoch, bad, lossSum, lossCount, trained, wallBefore + seconds(start));
-                        Path file = ckpts.save(g, s);
-                        String msg = String.format(Locale.ROOT, "interrupted at epoch %d batch %d/%d; checkpoint %s; "
-                                + "continue with --resume %s", epoch + 1, b, batches, file.getFileName(), job.run());
-                        return new Result(Summary.INTERRUPTED, job.stop().exitCode(), epoch, iteration, lastRow, best,
-                                bestEpoch, false, rate(steadySamples, steadySeconds, firstSamples, firstSeconds),
-                                wallBefore + seconds(start), msg);
-                    }
-                    if (b - chunkStart >= chunk.size()) {
-                        chunk = next.join();
-                        chunkStart = b;
-                        int following = b + chunk.size();
-                        next = following < batches ? fetch(prefetcher, data, order, following, bs, n) : null;
-                    }
-                    MultiDataSet mds = chunk.get(b - chunkStart);
-                    // dropout and other stochastic layers draw from this: a function of (seed, iteration) makes
-                    // a resumed run identical to an uninterrupted one (skipped when nothing draws: it costs)
-                    if (stochastic) {
-                        Nd4j.getRandom().setSeed(job.seed() * 0x9E3779B97F4A7C15L + iteration);
-                    }
-                    g.fit(mds);
-                    double loss = g.score();
-                    int size = (int) mds.getFeatures(0).size(0);
-                    iteration++;
-                    if (!Double.isFinite(loss)) {
-                        job.progress().endEpoch();
-                        String last = ckpts.latest().map(c -> c.file().getFileName().toString()).orElse("none");
-                        String msg = String.format(Locale.ROOT, "training diverged: loss is %s at epoch %d batch %d; "
-                                + "last good checkpoint: %s; try a lower train.updater.lr", loss, epoch + 1, b + 1,
-                                last);
-                        return new Result(Summary.DIVERGED, 1, epoch, iteration, lastRow, best, bestEpoch, false,
-                                rate(steadySamples, steadySeconds, firstSamples, firstSeconds),
-                                wallBefore + seconds(start), msg);
-                    }
-                    lossSum += loss * size;
-                    lossCount += size;
-                    samples += size;
-                    double elapsed = (System.nanoTime() - epochStart) / 1e9;
-                    job.progress().step(b + 1, lossSum / lossCount, samples / Math.max(elapsed, 1e-9));
+        try (Batches batches = new Batches(job.data(), job.train(), job.seed())) {
+            for (; s.epoch < job.train().epochs(); s.epoch++) {
+                Result stopped = trainEpoch(job, s, batches, ckpts);
+                if (stopped != null) {
+                    return stopped;
                 }
-                double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
-                job.progress().endEpoch();
-                if (epochsThisProcess == 0) {
-                    firstSamples = samples;
-                    firstSeconds = trainSeconds;
-                } else {
-                    steadySamples += samples;
-                    steadySeconds += trainSeconds;
-                }
-                epochsThisProcess++;
-                epochTrain += trainSeconds;
-
-                Map<String, Double> val = job.validator() == null ? Map.of() : job.validator().validate(g);
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("epoch", epoch + 1);
-                row.put("iterations", iteration);
-                row.put("train_loss", round(lossSum / Math.max(1, lossCount)));
-                val.forEach((k, v) -> row.put(k, round(v)));
-                row.put("lr", round(tc.updater().lrAt(epoch)));
-                row.put("samples_per_sec", Math.round(samples / Math.max(trainSeconds, 1e-9) * 10) / 10.0);
-                row.put("elapsed_s", round3(wallBefore + seconds(start)));
+                Map<String, Object> row = validate(job, s);
                 metrics.append(row);
-                lastRow = row;
-                // many tiny epochs (full-batch regression): log about twenty of them, the rest at debug level
-                int every = Math.max(1, tc.epochs() / 20);
-                boolean logged = tc.epochs() <= 100 || (epoch + 1) % every == 0 || epoch == 0
-                        || epoch + 1 == tc.epochs();
-                if (logged) {
-                    LOG.info("epoch {}/{}: {}", epoch + 1, tc.epochs(), describe(row));
-                } else {
-                    LOG.debug("epoch {}/{}: {}", epoch + 1, tc.epochs(), describe(row));
-                }
-
-                Double m = metricValue(row, es.metric());
-                boolean improved = m != null && (Double.isNaN(best) || (minimise ? m < best : m > best));
-                if (improved) {
-                    best = m;
-                    bestEpoch = epoch + 1;
-                    bad = 0;
-                    if (es.patience() > 0) {
-                        saveModel(g, job.run().resolve("checkpoints").resolve("best-model.zip"));
-                    }
-                } else if (m != null) {
-                    bad++;
-                }
-                earlyStopped = es.patience() > 0 && bad >= es.patience() && epoch + 1 < tc.epochs();
-                boolean lastEpoch = epoch + 1 == tc.epochs() || earlyStopped;
-                lossSum = 0;
-                lossCount = 0;
-                epochTrain = 0;
-                firstBatch = 0;
-                if (logged || epoch + 1 == tc.epochs()) {
-                    job.summary().put("status", Summary.RUNNING).put("epochs_completed", epoch + 1)
-                            .put("iterations", iteration).put("final", row).save();
-                }
-                if ((epoch + 1) % job.checkpoint().every() == 0 || lastEpoch) {
-                    ckpts.save(g, new Checkpoints.State(epoch + 1, 0, iteration, job.seed(), job.architecture(), best,
-                            bestEpoch, bad, 0, 0, 0, wallBefore + seconds(start)));
-                }
-                if (earlyStopped) {
-                    LOG.info("early stopping: {} has not improved for {} epochs (best {} at epoch {})", es.metric(),
-                            bad, best, bestEpoch);
-                    epoch++;
+                if (afterEpoch(job, s, row, ckpts)) {
+                    s.epoch++;
                     break;
                 }
             }
         } finally {
-            if (prefetcher != null) {
-                prefetcher.shutdownNow();
-            }
             job.progress().endEpoch();
         }
-        Path bestModel = job.run().resolve("checkpoints").resolve("best-model.zip");
-        if (es.patience() > 0 && Files.exists(bestModel)) {
-            AtomicFiles.write(job.run().modelFile(), tmp -> Files.copy(bestModel, tmp,
+        saveFinalModel(job);
+        return s.result(Summary.COMPLETED, 0, null);
+    }
+
+    /**
+     * Trains the batches of epoch {@code s.epoch} from {@code s.firstBatch} on. Returns the result when the run
+     * must end here (a stop request: checkpoint first; a diverged loss), else null.
+     */
+    static Result trainEpoch(Job job, TrainState s, Batches batches, Checkpoints ckpts) {
+        ComputationGraph g = job.graph();
+        g.getConfiguration().setEpochCount(s.epoch);
+        boolean stochastic = usesRandomness(g);
+        job.progress().startEpoch(s.epoch, job.train().epochs(), batches.count(), s.firstBatch);
+        s.startEpoch();
+        batches.startEpoch(s.epoch, s.firstBatch);
+        for (int b = s.firstBatch; b < batches.count(); b++) {
+            if (job.stop().requested()) {
+                job.progress().endEpoch();
+                Path file = checkpoint(job, s, b, ckpts);
+                return s.result(Summary.INTERRUPTED, job.stop().exitCode(), String.format(Locale.ROOT,
+                        "interrupted at epoch %d batch %d/%d; checkpoint %s; continue with --resume %s", s.epoch + 1,
+                        b, batches.count(), file.getFileName(), job.run()));
+            }
+            MultiDataSet mds = batches.get(b);
+            // dropout and other stochastic layers draw from this: a function of (seed, iteration) makes a resumed
+            // run identical to an uninterrupted one (skipped when nothing draws: it costs)
+            if (stochastic) {
+                Nd4j.getRandom().setSeed(job.seed() * 0x9E3779B97F4A7C15L + s.iteration);
+            }
+            g.fit(mds);
+            double loss = g.score();
+            s.iteration++;
+            if (!Double.isFinite(loss)) {
+                job.progress().endEpoch();
+                String last = ckpts.latest().map(c -> c.file().getFileName().toString()).orElse("none");
+                return s.result(Summary.DIVERGED, 1, String.format(Locale.ROOT, "training diverged: loss is %s at "
+                        + "epoch %d batch %d; last good checkpoint: %s; try a lower train.updater.lr", loss,
+                        s.epoch + 1, b + 1, last));
+            }
+            s.addBatch(loss, (int) mds.getFeatures(0).size(0));
+            job.progress().step(b + 1, s.epochLoss(), s.epochSamplesPerSec());
+            if (b + 1 < batches.count() && midEpochCheckpointDue(job.checkpoint(), s)) {
+                checkpoint(job, s, b + 1, ckpts);
+            }
+        }
+        s.endEpoch();
+        job.progress().endEpoch();
+        return null;
+    }
+
+    private static boolean midEpochCheckpointDue(CheckpointConfig c, TrainState s) {
+        return c.everyIterations() > 0 && s.iteration % c.everyIterations() == 0
+                || c.everyMinutes() > 0 && s.secondsSinceCheckpoint() >= c.everyMinutes() * 60;
+    }
+
+    /** A checkpoint of the loop standing before batch {@code batch} of the current epoch. */
+    private static Path checkpoint(Job job, TrainState s, int batch, Checkpoints ckpts) {
+        Path file = ckpts.save(job.graph(), s.checkpointState(batch, job.seed(), job.architecture()));
+        s.checkpointed();
+        return file;
+    }
+
+    /** The epoch's metrics row: training loss, validation metrics, learning rate, speed; logged. */
+    static Map<String, Object> validate(Job job, TrainState s) {
+        TrainConfig tc = job.train();
+        Map<String, Double> val = job.validator() == null ? Map.of() : job.validator().validate(job.graph());
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("epoch", s.epoch + 1);
+        row.put("iterations", s.iteration);
+        row.put("train_loss", round(s.epochLoss()));
+        val.forEach((k, v) -> row.put(k, round(v)));
+        row.put("lr", round(tc.updater().lrAt(s.epoch)));
+        row.put("samples_per_sec", Math.round(s.lastEpochSamplesPerSec() * 10) / 10.0);
+        row.put("elapsed_s", Math.round(s.wallSeconds() * 1000) / 1000.0);
+        s.lastRow = row;
+        if (logged(s.epoch, tc.epochs())) {
+            LOG.info("epoch {}/{}: {}", s.epoch + 1, tc.epochs(), describe(row));
+        } else {
+            LOG.debug("epoch {}/{}: {}", s.epoch + 1, tc.epochs(), describe(row));
+        }
+        return row;
+    }
+
+    /** Many tiny epochs (full-batch regression): about twenty are logged, the rest at debug level. */
+    private static boolean logged(int epoch, int epochs) {
+        int every = Math.max(1, epochs / 20);
+        return epochs <= 100 || (epoch + 1) % every == 0 || epoch == 0 || epoch + 1 == epochs;
+    }
+
+    /**
+     * After an epoch's metrics: keeps the best model (with early stopping), updates summary.json, writes the epoch's
+     * checkpoint and decides early stopping. True when training stops early.
+     */
+    static boolean afterEpoch(Job job, TrainState s, Map<String, Object> row, Checkpoints ckpts) {
+        TrainConfig.EarlyStoppingConfig es = job.train().earlyStopping();
+        Object v = row.get(es.metric());
+        if (v instanceof Number m && s.improves(m.doubleValue(), es.minimise())) {
+            s.best = m.doubleValue();
+            s.bestEpoch = s.epoch + 1;
+            s.epochsWithoutImprovement = 0;
+            if (es.patience() > 0) {
+                saveModel(job.graph(), job.bestModel());
+            }
+        } else if (v instanceof Number) {
+            s.epochsWithoutImprovement++;
+        }
+        int epochs = job.train().epochs();
+        s.earlyStopped = es.patience() > 0 && s.epochsWithoutImprovement >= es.patience() && s.epoch + 1 < epochs;
+        boolean last = s.epoch + 1 == epochs || s.earlyStopped;
+        if (logged(s.epoch, epochs) || last) {
+            job.summary().put("status", Summary.RUNNING).put("epochs_completed", s.epoch + 1)
+                    .put("iterations", s.iteration).put("final", row).save();
+        }
+        if ((s.epoch + 1) % job.checkpoint().every() == 0 || last) {
+            s.epoch++;   // the checkpoint stands at batch 0 of the next epoch
+            try {
+                checkpoint(job, s, 0, ckpts);
+            } finally {
+                s.epoch--;
+            }
+        }
+        if (s.earlyStopped) {
+            LOG.info("early stopping: {} has not improved for {} epochs (best {} at epoch {})", es.metric(),
+                    s.epochsWithoutImprovement, s.best, s.bestEpoch);
+        }
+        return s.earlyStopped;
+    }
+
+    /** model.zip: the best model when early stopping kept one, else the current one. */
+    static void saveFinalModel(Job job) {
+        if (job.train().earlyStopping().patience() > 0 && Files.exists(job.bestModel())) {
+            AtomicFiles.write(job.run().modelFile(), tmp -> Files.copy(job.bestModel(), tmp,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING));
         } else {
-            saveModel(g, job.run().modelFile());
+            saveModel(job.graph(), job.run().modelFile());
         }
-        return new Result(Summary.COMPLETED, 0, epoch, iteration, lastRow, best, bestEpoch, earlyStopped,
-                rate(steadySamples, steadySeconds, firstSamples, firstSeconds), wallBefore + seconds(start), null);
     }
 
     /** True when a layer draws random numbers while training (dropout, weight noise). */
@@ -248,23 +228,6 @@ public final class Trainer {
             }
         }
         return false;
-    }
-
-    /**
-     * The batches from batch {@code b} on, {@link #CHUNK} of them (fewer at the end of the epoch), gathered on
-     * {@code ex} (here when null). In chunks because handing work to another thread costs a wake-up system call per
-     * hand-off (profiled: ~20 µs on this machine, a sixth of an MNIST softmax step when done per batch).
-     */
-    private static CompletableFuture<List<MultiDataSet>> fetch(ExecutorService ex, BatchSource data, int[] order,
-                                                               int b, int bs, int n) {
-        Supplier<List<MultiDataSet>> gather = () -> {
-            List<MultiDataSet> out = new ArrayList<>(CHUNK);
-            for (int from = b * bs; from < n && out.size() < CHUNK; from += bs) {
-                out.add(data.batch(order, from, Math.min(n, from + bs)));
-            }
-            return out;
-        };
-        return ex == null ? CompletableFuture.completedFuture(gather.get()) : CompletableFuture.supplyAsync(gather, ex);
     }
 
     /** The graph's own loss (as in train_loss) over every example of {@code data}, in batches of {@code batch}. */
@@ -287,43 +250,8 @@ public final class Trainer {
         });
     }
 
-    /** Steady-state samples/s: epochs after the first of this process, or the first when it is the only one. */
-    private static double rate(double steadySamples, double steadySeconds, double firstSamples, double firstSeconds) {
-        double r = steadySeconds > 0 ? steadySamples / steadySeconds : firstSeconds > 0 ? firstSamples / firstSeconds : 0;
-        return Math.round(r * 10) / 10.0;
-    }
-
-    /** The shuffled order of epoch {@code epoch}: a pure function of seed and epoch. */
-    public static int[] permutation(int n, long seed, int epoch) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        SplittableRandom r = new SplittableRandom(seed * 1_000_003L + epoch);
-        for (int i = n - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-        return order;
-    }
-
-    private static Double metricValue(Map<String, Object> row, String metric) {
-        Object v = row.get(metric);
-        return v instanceof Number num ? num.doubleValue() : null;
-    }
-
-    private static double seconds(long start) {
-        return (System.nanoTime() - start) / 1e9;
-    }
-
     private static double round(double v) {
         return Double.isFinite(v) ? Double.parseDouble(String.format(Locale.ROOT, "%.6g", v)) : v;
-    }
-
-    private static double round3(double v) {
-        return Math.round(v * 1000) / 1000.0;
     }
 
     static String describe(Map<String, Object> row) {

@@ -80,7 +80,7 @@ public final class Pairs {
         if (all.size() < 2) {
             throw new DataException(source + ": needs at least 2 lines");
         }
-        int[] order = dev.dlp.train.Trainer.permutation(all.size(), seed, -3);
+        int[] order = dev.dlp.train.Shuffles.SEQ2SEQ_SPLIT.permutation(all.size(), seed);
         int h = Math.max(1, (int) Math.round(all.size() * heldoutFraction));
         List<Pair> heldout = new ArrayList<>();
         List<Pair> train = new ArrayList<>();

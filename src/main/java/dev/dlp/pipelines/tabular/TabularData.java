@@ -72,7 +72,7 @@ public record TabularData(Table table, Encoding encoding, Split train, Split val
             throw new dev.dlp.data.DataException(t.name() + ": column '" + cfg.target() + "' has only one class ("
                     + classes.first() + "); a classifier needs both 0 and 1");
         }
-        int[] order = Trainer.permutation(rows.size(), seed, -2);
+        int[] order = dev.dlp.train.Shuffles.TABLE_SPLIT.permutation(rows.size(), seed);
         int n = rows.size();
         int nTest = Math.max(1, (int) Math.round(n * cfg.testFraction()));
         int nVal = (int) Math.round(n * cfg.valFraction());

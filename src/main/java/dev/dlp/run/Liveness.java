@@ -1,0 +1,109 @@
+package dev.dlp.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Whether a run's process is still alive. A running run records its host, pid and process start in summary.json
+ * ({@code process}) and touches {@code <run>/heartbeat} every {@link #BEAT}; a run that says {@code running} is
+ * {@code dead} when, on this host, no process has that pid and start time, or, on another host, its heartbeat is
+ * older than {@link #STALE}.
+ */
+public final class Liveness implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Liveness.class);
+    public static final String DEAD = "dead";
+    static final Duration BEAT = Duration.ofSeconds(30);
+    static final Duration STALE = Duration.ofMinutes(5);
+    static final String HEARTBEAT = "heartbeat";
+
+    private final ScheduledExecutorService beat;
+
+    private Liveness(ScheduledExecutorService beat) {
+        this.beat = beat;
+    }
+
+    /** This process, as summary.json's {@code process} records it. */
+    public static Map<String, Object> thisProcess() {
+        ProcessHandle me = ProcessHandle.current();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("host", host());
+        m.put("pid", me.pid());
+        m.put("process_start", me.info().startInstant().map(Instant::toString).orElse(null));
+        return m;
+    }
+
+    /** Starts touching {@code <run>/heartbeat} now and every {@link #BEAT} until closed. */
+    public static Liveness start(Path runDir) {
+        Path file = runDir.resolve(HEARTBEAT);
+        ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dlp-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        Runnable touch = () -> {
+            try {
+                Files.writeString(file, Instant.now() + " " + host() + " " + ProcessHandle.current().pid() + "\n");
+            } catch (IOException e) {
+                LOG.debug("heartbeat not written: {}", e.getMessage());
+            }
+        };
+        touch.run();
+        ex.scheduleAtFixedRate(touch, BEAT.toSeconds(), BEAT.toSeconds(), TimeUnit.SECONDS);
+        return new Liveness(ex);
+    }
+
+    @Override
+    public void close() {
+        beat.shutdownNow();
+    }
+
+    /**
+     * The status to show for a run: its summary's, or {@link #DEAD} for a {@code running} run whose process is
+     * gone.
+     */
+    public static String status(Path runDir, JsonNode summary) {
+        String status = summary.path("status").asText("?");
+        if (!"running".equals(status)) {
+            return status;
+        }
+        JsonNode p = summary.path("process");
+        if (p.isMissingNode()) {
+            return status;   // written before liveness was recorded: unknown
+        }
+        if (host().equals(p.path("host").asText())) {
+            Optional<ProcessHandle> h = ProcessHandle.of(p.path("pid").asLong());
+            boolean same = h.isPresent() && h.get().isAlive() && h.get().info().startInstant()
+                    .map(Instant::toString).map(s -> s.equals(p.path("process_start").asText(s))).orElse(true);
+            return same ? status : DEAD;
+        }
+        try {
+            Instant beatAt = Files.getLastModifiedTime(runDir.resolve(HEARTBEAT)).toInstant();
+            return Duration.between(beatAt, Instant.now()).compareTo(STALE) > 0 ? DEAD : status;
+        } catch (IOException e) {
+            return DEAD;
+        }
+    }
+
+    static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            String h = System.getenv("HOSTNAME");
+            return h == null ? "localhost" : h;
+        }
+    }
+}
