@@ -24,10 +24,13 @@ public record Table(String name, List<String> columns, List<String[]> rows, List
         }
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return parse(file.toString(), r, columns);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new DataException(file + ": not UTF-8 text (a binary file?), so not a CSV file", e);
         } catch (IOException e) {
             throw new DataException(file + ": cannot read: " + e.getMessage(), e);
-        } catch (UncheckedIOException e) {
-            throw new DataException(file + ": not valid CSV: " + e.getMessage(), e);
+        } catch (UncheckedIOException | IllegalStateException e) {
+            throw new DataException(file + ": not valid CSV: " + String.valueOf(e.getMessage())
+                    .replaceFirst("^IOException reading next record: (java\\.io\\.IOException: )?", ""), e);
         }
     }
 
@@ -53,6 +56,9 @@ public record Table(String name, List<String> columns, List<String[]> rows, List
                 String[] cells = new String[rec.size()];
                 for (int i = 0; i < cells.length; i++) {
                     cells[i] = rec.get(i);
+                    if (cells[i].indexOf('\0') >= 0) {
+                        throw new DataException(name + ":" + thisLine + ": a NUL byte: a binary file, not CSV text");
+                    }
                 }
                 if (header == null) {
                     header = List.of(cells);

@@ -72,6 +72,7 @@ public final class Sweep {
                 throw new ConfigException("--grid", "nothing to sweep: give --grid key=v1,v2 and/or --random N "
                         + "--range key=lo:hi");
             }
+            checkPoints(points);
             dir = RunDir.create(o.runsRoot(), "sweeps", null).path();
             doc = ConfigLoader.json().createObjectNode();
             doc.put("id", dir.getFileName().toString());
@@ -130,6 +131,57 @@ public final class Sweep {
         return report(points);
     }
 
+    /**
+     * Every point's config (file, --set, the point's overrides) resolved and validated before anything runs: an
+     * unknown key or a bad value is bad input (exit 2) naming the point, and no point starts.
+     */
+    private void checkPoints(List<Map<String, String>> points) {
+        dev.dlp.pipelines.Pipeline<?> p = dev.dlp.pipelines.Pipelines.byName(o.pipeline()).orElse(null);
+        if (p == null) {
+            return;   // not a DL4J pipeline: its own command checks its config
+        }
+        for (int i = 0; i < points.size(); i++) {
+            List<String> overrides = new ArrayList<>(o.sets());
+            points.get(i).forEach((k, v) -> overrides.add(k + "=" + v));
+            try {
+                dev.dlp.pipelines.Launcher.resolve(p, ConfigLoader.resolve(o.config(), p.defaultConfig()), overrides);
+            } catch (ConfigException e) {
+                throw new ConfigException("--grid", "point " + i + " " + points.get(i) + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * The run directory of point {@code index} of sweep {@code id}, found through the runs' own summary.json (the
+     * point's run is named {@code *-sweep-p<index>} and its summary names the sweep and point); null when none.
+     */
+    private Path pointRun(String id, int index) {
+        Path pdir = Path.of(doc.path("runs_root").asText()).resolve(doc.path("pipeline").asText());
+        if (!Files.isDirectory(pdir)) {
+            return null;
+        }
+        try (java.util.stream.Stream<Path> runs = Files.list(pdir)) {
+            return runs.filter(d -> d.getFileName().toString().endsWith("-sweep-p" + index)).filter(d -> {
+                try {
+                    JsonNode sw = ConfigLoader.json().readTree(d.resolve("summary.json").toFile()).path("sweep");
+                    return id.equals(sw.path("id").asText()) && String.valueOf(index).equals(sw.path("point").asText());
+                } catch (IOException e) {
+                    return false;
+                }
+            }).sorted().reduce((a, b) -> b).orElse(null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String runStatus(Path run) {
+        try {
+            return dev.dlp.run.Liveness.status(run, ConfigLoader.json().readTree(run.resolve("summary.json").toFile()));
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
     private synchronized void save() {
         try {
             AtomicFiles.writeString(dir.resolve("sweep.json"),
@@ -141,10 +193,32 @@ public final class Sweep {
 
     private void runPoint(String id, ObjectNode p, int threads) {
         int index = p.path("index").asInt();
+        Path earlier = pointRun(id, index);
+        String earlierStatus = earlier == null ? null : runStatus(earlier);
+        if ("completed".equals(earlierStatus) || "running".equals(earlierStatus)) {
+            // finished after its driver died, or still running under another driver: never a second run
+            synchronized (this) {
+                p.put("status", earlierStatus);
+                p.put("run_dir", earlier.toString());
+                JsonNode metric = mainMetric(earlier);
+                if (metric != null) {
+                    p.set("main_metric", metric);
+                }
+                save();
+            }
+            LOG.info("point {}: adopted its {} run {}", index, earlierStatus, earlier);
+            return;
+        }
         List<String> cmd = new ArrayList<>(javaCommand());
         cmd.add(doc.path("pipeline").asText());
         cmd.add("-q");
-        cmd.addAll(List.of("--runs-root", doc.path("runs_root").asText(), "--run-name", "sweep-p" + index));
+        if (earlier != null) {
+            // interrupted, killed or failed: continue that run (from its newest checkpoint, or from the start)
+            cmd.addAll(List.of("--resume", earlier.toString()));
+            LOG.info("point {}: resuming its {} run {}", index, earlierStatus, earlier);
+        } else {
+            cmd.addAll(List.of("--runs-root", doc.path("runs_root").asText(), "--run-name", "sweep-p" + index));
+        }
         if (doc.hasNonNull("config")) {
             cmd.addAll(List.of("--config", doc.path("config").asText()));
         }
@@ -173,6 +247,7 @@ public final class Sweep {
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("DLP_SWEEP", id + ":" + index);
+            pb.environment().put(dev.dlp.train.StopSignal.PARENT_PID_ENV, String.valueOf(ProcessHandle.current().pid()));
             pb.environment().put("DLP_NO_PROGRESS_BAR", "1");
             code = pb.start().waitFor();
         } catch (IOException e) {
@@ -182,14 +257,13 @@ public final class Sweep {
             Thread.currentThread().interrupt();
             code = -1;
         }
-        String runDir = null;
+        Path run = pointRun(id, index);   // the point's own summary.json says which run it is
+        String runDir = run == null ? null : run.toString();
         String error = null;
         try {
             for (String line : Files.readAllLines(log)) {
-                if (line.startsWith("run: ")) {
-                    runDir = line.substring(5).trim();
-                } else if (line.startsWith("dlp: error: ")) {
-                    error = line.substring(12);
+                if (line.startsWith("dlp: error: ")) {
+                    error = line.substring(12);   // (a point that failed before its run directory has only this)
                 }
             }
         } catch (IOException ignored) {

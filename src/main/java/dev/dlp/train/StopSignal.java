@@ -15,8 +15,14 @@ import java.util.Map;
 public final class StopSignal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StopSignal.class);
 
+    /** Set by {@code dlp sweep} for its points: the driver's pid, so that a point stops when the driver dies. */
+    public static final String PARENT_PID_ENV = "DLP_PARENT_PID";
+    /** SIGHUP's number: a stop because the process that started this one is gone. */
+    static final int HANGUP = 1;
+
     private volatile int signal;
     private final Map<String, SignalHandler> previous = new HashMap<>();
+    private Thread watcher;
 
     private StopSignal() {
     }
@@ -32,7 +38,32 @@ public final class StopSignal implements AutoCloseable {
                 LOG.debug("cannot handle SIG{}: {}", name, e.getMessage());
             }
         }
+        s.watchParent(System.getenv(PARENT_PID_ENV));
         return s;
+    }
+
+    /** With a parent pid (a sweep point): a stop request (exit 129) when that process is gone. */
+    private void watchParent(String pid) {
+        if (pid == null || !pid.matches("\\d+")) {
+            return;
+        }
+        java.util.Optional<ProcessHandle> parent = ProcessHandle.of(Long.parseLong(pid));
+        watcher = new Thread(() -> {
+            try {
+                while (parent.map(ProcessHandle::isAlive).orElse(false)) {
+                    Thread.sleep(1000);
+                }
+                if (signal == 0) {
+                    signal = HANGUP;
+                    LOG.warn("the sweep driver (pid {}) is gone: stopping after the current step (a checkpoint is "
+                            + "written; dlp sweep --resume continues this point)", pid);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "dlp-parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     /** A stop request that no signal delivers (tests, callers that stop programmatically). */
@@ -71,6 +102,9 @@ public final class StopSignal implements AutoCloseable {
 
     @Override
     public void close() {
+        if (watcher != null) {
+            watcher.interrupt();
+        }
         previous.forEach((name, handler) -> {
             try {
                 Signal.handle(new Signal(name), handler);

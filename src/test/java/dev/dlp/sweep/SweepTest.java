@@ -30,8 +30,7 @@ class SweepTest {
         Path root = tmp.resolve("models");
         TestCli.Outcome o = TestCli.run("sweep", "lenet", "--config", "mnist-softmax", "--data-dir", data.toString(),
                 "--runs-root", root.toString(), "--grid", "train.batch_size=16,32", "--grid",
-                "train.updater.lr=0.01,-1", "--set", "train.epochs=1", "--set", "data.val_size=100",
-                "--parallel", "2");
+                "data.val_size=100,1000", "--set", "train.epochs=1", "--parallel", "2");
         assertEquals(1, o.exit(), "a failed point makes the sweep exit 1: " + o);
         Path sweepDir;
         try (Stream<Path> s = Files.list(root.resolve("sweeps"))) {
@@ -42,11 +41,12 @@ class SweepTest {
         Set<String> runDirs = new HashSet<>();
         int completed = 0;
         for (JsonNode p : doc.path("points")) {
-            boolean bad = p.path("overrides").path("train.updater.lr").asText().equals("-1");
+            // 1000 validation examples of 400: the config is valid, the data refuses it (when the point runs)
+            boolean bad = p.path("overrides").path("data.val_size").asText().equals("1000");
             assertEquals(bad ? "failed" : "completed", p.path("status").asText(), p.toString());
             if (bad) {
-                assertEquals(2, p.path("exit_code").asInt(), "invalid value: exit 2");
-                assertTrue(p.path("error").asText().contains("train.updater.lr"), p.toString());
+                assertEquals(2, p.path("exit_code").asInt(), "bad input: exit 2");
+                assertTrue(p.path("error").asText().contains("data.val_size"), p.toString());
             } else {
                 completed++;
                 assertTrue(runDirs.add(p.path("run_dir").asText()), "parallel points never share a run dir");
@@ -71,9 +71,21 @@ class SweepTest {
         assertTrue(lines[0].contains("train.batch_size"), "differing keys are columns: " + lines[0]);
         assertTrue(!lines[0].contains("train.epochs"), "keys that agree are not: " + lines[0]);
 
+        // the driver killed before it recorded a point that went on to complete: sweep.json still says running
+        com.fasterxml.jackson.databind.node.ObjectNode edited = (com.fasterxml.jackson.databind.node.ObjectNode) doc
+                .deepCopy();
+        int adopted = -1;
+        for (JsonNode p : edited.path("points")) {
+            if (adopted < 0 && p.path("status").asText().equals("completed")) {
+                adopted = p.path("index").asInt();
+                ((com.fasterxml.jackson.databind.node.ObjectNode) p).put("status", "running");
+                ((com.fasterxml.jackson.databind.node.ObjectNode) p).remove("run_dir");
+            }
+        }
+        Files.writeString(sweepDir.resolve("sweep.json"), edited.toPrettyString());
         TestCli.Outcome resumed = TestCli.run("sweep", "--resume", sweepDir.toString());
         assertEquals(1, resumed.exit());
-        assertTrue(resumed.out().contains("4 points, 2 to run"), resumed.out());
+        assertTrue(resumed.out().contains("4 points, 3 to run"), resumed.out());
         JsonNode after = ConfigLoader.json().readTree(sweepDir.resolve("sweep.json").toFile());
         for (int i = 0; i < 4; i++) {
             if (doc.path("points").get(i).path("status").asText().equals("completed")) {
@@ -84,6 +96,18 @@ class SweepTest {
         try (Stream<Path> s = Files.list(root.resolve("lenet"))) {
             assertEquals(2, s.count(), "no new run directories for finished points");
         }
+    }
+
+    @Test
+    void anUnknownOrBadGridValueIsBadInputBeforeAnyPointStarts() {
+        TestCli.Outcome o = TestCli.run("sweep", "lenet", "--grid", "train.epoch=1,2", "--runs-root", tmp.toString());
+        assertEquals(2, o.exit(), o.toString());
+        assertTrue(o.err().contains("point 0") && o.err().contains("did you mean 'epochs'"), o.err());
+        TestCli.Outcome bad = TestCli.run("sweep", "lenet", "--grid", "train.updater.lr=0.01,-1", "--runs-root",
+                tmp.toString());
+        assertEquals(2, bad.exit(), bad.toString());
+        assertTrue(bad.err().contains("point 1") && bad.err().contains("train.updater.lr"), bad.err());
+        assertTrue(!Files.exists(tmp.resolve("sweeps")) && !Files.exists(tmp.resolve("lenet")), "nothing started");
     }
 
     @Test
