@@ -12,6 +12,11 @@ package dev.dlp.config;
 public record CheckpointConfig(int every, int keepLast, double everyMinutes, int everyIterations) {
     public static final CheckpointConfig DEFAULTS = new CheckpointConfig(1, 2, 10, 0);
 
+    /** {@link #DEFAULTS} with a checkpoint every {@code every} epochs. */
+    public static CheckpointConfig every(int every) {
+        return new CheckpointConfig(every, DEFAULTS.keepLast(), DEFAULTS.everyMinutes(), DEFAULTS.everyIterations());
+    }
+
     public void validate() {
         Check.atLeast("checkpoint.every", every, 1);
         Check.atLeast("checkpoint.keep_last", keepLast, 1);

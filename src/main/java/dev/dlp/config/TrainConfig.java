@@ -17,8 +17,27 @@ package dev.dlp.config;
 public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, double l2, WeightInitKind weightInit,
                           EarlyStoppingConfig earlyStopping, int threads, boolean prefetch, Engine engine) {
 
+    /**
+     * The settings every pipeline shares; each pipeline's config record sets the rest ({@link #of}) to the values
+     * of its shipped config (a test holds them equal).
+     */
     public static final TrainConfig DEFAULTS = new TrainConfig(10, 64, UpdaterConfig.DEFAULTS, 0.0,
-            WeightInitKind.XAVIER, EarlyStoppingConfig.DEFAULTS, 0, true, Engine.FAST);
+            WeightInitKind.XAVIER, EarlyStoppingConfig.DEFAULTS, 1, true, Engine.FAST);
+
+    /** {@link #DEFAULTS} with these settings: a pipeline's defaults. */
+    public static TrainConfig of(int epochs, int batchSize, double lr, ScheduleConfig schedule,
+                                 WeightInitKind weightInit, boolean prefetch) {
+        UpdaterConfig u = UpdaterConfig.DEFAULTS;
+        return new TrainConfig(epochs, batchSize, new UpdaterConfig(u.type(), lr, u.momentum(), u.beta1(), u.beta2(),
+                u.epsilon(), u.decay(), schedule), 0.0, weightInit, EarlyStoppingConfig.DEFAULTS, 1, prefetch,
+                Engine.FAST);
+    }
+
+    /** This config with early stopping on {@code metric} (patience 0: off until a config sets it). */
+    public TrainConfig withEarlyStoppingMetric(String metric) {
+        return new TrainConfig(epochs, batchSize, updater, l2, weightInit, new EarlyStoppingConfig(metric,
+                earlyStopping.patience(), earlyStopping.mode()), threads, prefetch, engine);
+    }
 
     /** Which code trains the network: dlp's fast paths where they apply, or DL4J's own passes only. */
     public enum Engine {
@@ -100,6 +119,11 @@ public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, doub
      */
     public record ScheduleConfig(ScheduleKind type, double gamma, int every) {
         public static final ScheduleConfig DEFAULTS = new ScheduleConfig(ScheduleKind.NONE, 0.5, 5);
+
+        /** lr x gamma^epoch */
+        public static ScheduleConfig exponential(double gamma) {
+            return new ScheduleConfig(ScheduleKind.EXPONENTIAL, gamma, DEFAULTS.every());
+        }
 
         void validate(String key) {
             Check.inRange(key + ".gamma", gamma, Double.MIN_VALUE, 1);

@@ -24,7 +24,8 @@ public record AdmitConfig(long seed, TableConfig data, Synthetic synthetic, Mode
 
     public static final AdmitConfig DEFAULTS = new AdmitConfig(42,
             new TableConfig("", List.of(), "admit", List.of(), List.of("rank"), "error", 0.1, 0.0, true),
-            new Synthetic(400), null, TrainConfig.DEFAULTS, CheckpointConfig.DEFAULTS);
+            new Synthetic(400), null, TrainConfig.of(300, 32, 0.01, TrainConfig.ScheduleConfig.DEFAULTS,
+                    TrainConfig.WeightInitKind.XAVIER, false), CheckpointConfig.every(100));
 
     /** @param rows rows drawn by the generator */
     public record Synthetic(int rows) {

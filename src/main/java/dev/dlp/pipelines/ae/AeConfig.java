@@ -20,8 +20,14 @@ import dev.dlp.graph.ModelSpec;
 public record AeConfig(long seed, MnistConfig data, ModelSpec model, String codeLayer, TrainConfig train,
                        CheckpointConfig checkpoint) implements PipelineConfig {
 
+    /** = ae.yaml outside its model (DefaultsTest). */
     public static final AeConfig DEFAULTS = new AeConfig(42, MnistConfig.DEFAULTS, null, "code",
-            TrainConfig.DEFAULTS, CheckpointConfig.DEFAULTS);
+            TrainConfig.of(20, 128, 0.002, TrainConfig.ScheduleConfig.exponential(0.9),
+                    TrainConfig.WeightInitKind.XAVIER, true), CheckpointConfig.DEFAULTS);
+    /** = conv-ae.yaml outside its model (DefaultsTest). */
+    public static final AeConfig CONV_DEFAULTS = new AeConfig(42, MnistConfig.DEFAULTS, null, "code",
+            TrainConfig.of(40, 64, 0.003, TrainConfig.ScheduleConfig.exponential(0.95),
+                    TrainConfig.WeightInitKind.RELU, true), CheckpointConfig.DEFAULTS);
 
     @Override
     public ModelSpec network() {

@@ -75,7 +75,7 @@ public final class AePipeline implements Pipeline<AeConfig> {
 
     @Override
     public AeConfig defaults() {
-        return AeConfig.DEFAULTS;
+        return defaultConfig.equals("conv-ae") ? AeConfig.CONV_DEFAULTS : AeConfig.DEFAULTS;
     }
 
     /** The target shape per example: the output layer's activation shape (784 or 1x28x28). */

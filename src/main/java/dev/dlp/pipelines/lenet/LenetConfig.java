@@ -18,8 +18,10 @@ import dev.dlp.graph.ModelSpec;
 public record LenetConfig(long seed, MnistConfig data, ModelSpec model, TrainConfig train,
                           CheckpointConfig checkpoint) implements PipelineConfig {
 
+    /** = lenet5.yaml outside its model (DefaultsTest). */
     public static final LenetConfig DEFAULTS = new LenetConfig(42, MnistConfig.DEFAULTS, null,
-            TrainConfig.DEFAULTS, CheckpointConfig.DEFAULTS);
+            TrainConfig.of(10, 64, 0.001, TrainConfig.ScheduleConfig.exponential(0.8), TrainConfig.WeightInitKind.RELU,
+                    true), CheckpointConfig.DEFAULTS);
 
     @Override
     public ModelSpec network() {

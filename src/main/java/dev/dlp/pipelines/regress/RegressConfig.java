@@ -23,7 +23,8 @@ public record RegressConfig(long seed, TableConfig data, Model model, TrainConfi
 
     public static final RegressConfig DEFAULTS = new RegressConfig(42,
             new TableConfig("", List.of(), "medv", List.of(), List.of(), "error", 0.2, 0.0, true),
-            new Model(Kind.LINEAR), TrainConfig.DEFAULTS, CheckpointConfig.DEFAULTS);
+            new Model(Kind.LINEAR), TrainConfig.of(500, 4096, 0.05, TrainConfig.ScheduleConfig.exponential(0.999),
+                    TrainConfig.WeightInitKind.ZERO, false), CheckpointConfig.every(250));
 
     /** @param kind linear or logistic */
     public record Model(Kind kind) {
