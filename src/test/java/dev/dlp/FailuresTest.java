@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -122,7 +123,7 @@ class FailuresTest {
         Path run = runDir("corrupt");
         Path newest = run.resolve("checkpoints").resolve("checkpoint-e0002-b000000.zip");
         byte[] bytes = Files.readAllBytes(newest);
-        Files.write(newest, java.util.Arrays.copyOf(bytes, bytes.length / 2));   // truncated, as by a crash
+        Files.write(newest, Arrays.copyOf(bytes, bytes.length / 2));   // truncated, as by a crash
         killed(run);
         TestCli.Outcome o = withLog("lenet", "--resume", run.toString(), "--data-dir", data.toString(), "-q",
                 "--set", "train.epochs=3");

@@ -12,6 +12,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -153,7 +154,7 @@ class LenetPipelineTest {
         Path bad = tmp.resolve("bad-data");
         SyntheticMnist.write(bad, 300, 50);
         byte[] b = Files.readAllBytes(bad.resolve("train-images-idx3-ubyte"));
-        Files.write(bad.resolve("train-images-idx3-ubyte"), java.util.Arrays.copyOf(b, b.length / 2));
+        Files.write(bad.resolve("train-images-idx3-ubyte"), Arrays.copyOf(b, b.length / 2));
         Path root = tmp.resolve("bad-models");
         TestCli.Outcome o = TestCli.run("lenet", "--data-dir", bad.toString(), "--runs-root", root.toString());
         assertEquals(2, o.exit(), o.toString());

@@ -1,5 +1,7 @@
 package dev.dlp.config;
 
+import java.util.Arrays;
+
 /** Range checks that fail with a {@link ConfigException} naming the key and the value. */
 public final class Check {
     private Check() {
@@ -51,7 +53,7 @@ public final class Check {
             known.append(known.length() == 0 ? "" : ", ").append(e.name().toLowerCase());
         }
         throw new ConfigException(key, "unknown value '" + value + "' (one of: " + known + ")"
-                + Suggest.hint(value, java.util.Arrays.stream(type.getEnumConstants())
+                + Suggest.hint(value, Arrays.stream(type.getEnumConstants())
                         .map(e -> e.name().toLowerCase()).toList()));
     }
 }

@@ -2,6 +2,7 @@ package dev.dlp.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /** MNIST from the four IDX files in a data directory. Pixels scaled to [0, 1]. */
 public final class Mnist {
@@ -39,13 +40,13 @@ public final class Mnist {
             if (n <= 0 || n >= size()) {
                 return this;
             }
-            return new Images(java.util.Arrays.copyOf(pixels, n * PIXELS), java.util.Arrays.copyOf(labels, n));
+            return new Images(Arrays.copyOf(pixels, n * PIXELS), Arrays.copyOf(labels, n));
         }
 
         /** Examples [from, to). */
         public Images range(int from, int to) {
-            return new Images(java.util.Arrays.copyOfRange(pixels, from * PIXELS, to * PIXELS),
-                    java.util.Arrays.copyOfRange(labels, from, to));
+            return new Images(Arrays.copyOfRange(pixels, from * PIXELS, to * PIXELS),
+                    Arrays.copyOfRange(labels, from, to));
         }
 
         /** Labels as one-hot rows of 10 floats. */

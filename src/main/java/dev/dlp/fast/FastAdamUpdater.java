@@ -1,6 +1,6 @@
 package dev.dlp.fast;
 
-import dev.dlp.nd4j.Arrays;
+import dev.dlp.nd4j.HostArrays;
 import dev.dlp.nd4j.Backend;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.AdamUpdater;
@@ -43,8 +43,8 @@ public class FastAdamUpdater extends AdamUpdater {
             return false;
         }
         long len = gradient.length();
-        return gradient.isVectorOrScalar() && Arrays.contiguousFloats(gradient) && Arrays.contiguousFloats(mState)
-                && Arrays.contiguousFloats(vState) && mState.length() == len && vState.length() == len;
+        return gradient.isVectorOrScalar() && HostArrays.contiguousFloats(gradient) && HostArrays.contiguousFloats(mState)
+                && HostArrays.contiguousFloats(vState) && mState.length() == len && vState.length() == len;
     }
 
     /**
@@ -62,15 +62,15 @@ public class FastAdamUpdater extends AdamUpdater {
             m = new float[n];
             v = new float[n];
         }
-        Arrays.read(gradient, g);
-        Arrays.read(getM(), m);
-        Arrays.read(getV(), v);
+        HostArrays.read(gradient, g);
+        HostArrays.read(getM(), m);
+        HostArrays.read(getV(), v);
         Adam a = getConfig();
         update(g, m, v, n, 1f / divisor, (float) a.getLearningRate(iteration, epoch), (float) a.getBeta1(),
                 (float) a.getBeta2(), (float) a.getEpsilon(), iteration);
-        Arrays.write(g, gradient);
-        Arrays.write(m, getM());
-        Arrays.write(v, getV());
+        HostArrays.write(g, gradient);
+        HostArrays.write(m, getM());
+        HostArrays.write(v, getV());
     }
 
     /**

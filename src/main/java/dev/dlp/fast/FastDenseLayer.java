@@ -1,6 +1,7 @@
 package dev.dlp.fast;
 
-import dev.dlp.nd4j.Arrays;
+import dev.dlp.nd4j.HostArrays;
+import java.util.Arrays;
 import dev.dlp.nd4j.Blas;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -64,7 +65,7 @@ public class FastDenseLayer extends DenseLayer implements PathUse.Traced {
                 && input != null && input.rank() == 2 && input.dataType() == DataType.FLOAT
                 && dataType == DataType.FLOAT && w != null && input.size(1) == w.size(0) && Blas.of(w) != null
                 && Blas.of(gradientViews == null ? w : gradientViews.get(DefaultParamInitializer.WEIGHT_KEY)) != null
-                && Arrays.contiguousFloats(getParam(DefaultParamInitializer.BIAS_KEY));
+                && HostArrays.contiguousFloats(getParam(DefaultParamInitializer.BIAS_KEY));
     }
 
     @Override
@@ -97,10 +98,10 @@ public class FastDenseLayer extends DenseLayer implements PathUse.Traced {
         if (bias.length != k) {
             bias = new float[k];
         }
-        Arrays.read(out, act);
-        Arrays.read(getParam(DefaultParamInitializer.BIAS_KEY), bias);
+        HostArrays.read(out, act);
+        HostArrays.read(getParam(DefaultParamInitializer.BIAS_KEY), bias);
         biasAndActivation(act, bias, n, k, relu());
-        Arrays.write(act, out);
+        HostArrays.write(act, out);
         if (training) {
             cachedFor = input;
         }
@@ -144,14 +145,14 @@ public class FastDenseLayer extends DenseLayer implements PathUse.Traced {
         if (delta == null || delta.capacity() < nk) {
             delta = new FloatPointer(Math.max(1, nk));
         }
-        Arrays.read(epsilon, eps);
+        HostArrays.read(epsilon, eps);
         activationGradient(eps, act, biasGrad, n, k, relu());
         delta.position(0).put(eps, 0, nk);
         Blas.Matrix dm = new Blas.Matrix(delta, n, k, Math.max(1, k), false);
 
         Gradient ret = new DefaultGradient();
         INDArray biasGradView = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
-        Arrays.write(biasGrad, biasGradView);
+        HostArrays.write(biasGrad, biasGradView);
         ret.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGradView);
         INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
         Blas.Matrix xm = Blas.of(x);
@@ -173,7 +174,7 @@ public class FastDenseLayer extends DenseLayer implements PathUse.Traced {
      * {@code a} ({@code [a > 0]} for ReLU, 1 for identity); {@code dBias} gets the column sums of δ.
      */
     static void activationGradient(float[] e, float[] a, float[] dBias, int n, int k, boolean relu) {
-        java.util.Arrays.fill(dBias, 0, k, 0f);
+        Arrays.fill(dBias, 0, k, 0f);
         for (int r = 0; r < n; r++) {
             int o = r * k;
             for (int j = 0; j < k; j++) {

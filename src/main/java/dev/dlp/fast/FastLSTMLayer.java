@@ -1,6 +1,7 @@
 package dev.dlp.fast;
 
-import dev.dlp.nd4j.Arrays;
+import dev.dlp.nd4j.HostArrays;
+import java.util.Arrays;
 import dev.dlp.nd4j.Blas;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -74,7 +75,7 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
                 && maskArray.size(1) == input.size(2))
                 && Blas.of(getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY)) != null
                 && Blas.of(getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY)) != null
-                && Arrays.contiguousFloats(getParam(LSTMParamInitializer.BIAS_KEY));
+                && HostArrays.contiguousFloats(getParam(LSTMParamInitializer.BIAS_KEY));
     }
 
     @Override
@@ -108,7 +109,7 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
                 }
             }
         }
-        Arrays.write(io, result);
+        HostArrays.write(io, result);
         return result;
     }
 
@@ -153,7 +154,7 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
         int g4 = 4 * n;
         allocate();
         ensureIo(b * nIn * steps);
-        Arrays.read(input, io);
+        HostArrays.read(input, io);
         for (int r = 0; r < b; r++) {           // [b][nIn][T] -> [T][b][nIn]
             for (int i = 0; i < nIn; i++) {
                 int src = (r * nIn + i) * steps;
@@ -165,9 +166,9 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
         xN.position(0).put(x, 0, steps * b * nIn);
         hasMask = maskArray != null;
         if (hasMask) {
-            Arrays.read(maskArray, mask);
+            HostArrays.read(maskArray, mask);
         }
-        Arrays.read(getParam(LSTMParamInitializer.BIAS_KEY), bias);
+        HostArrays.read(getParam(LSTMParamInitializer.BIAS_KEY), bias);
         Blas.Matrix wm = Blas.of(w);
         Blas.Matrix rwm = Blas.of(rw);
         Blas.Matrix zm = new Blas.Matrix(zN, b, g4, g4, false);
@@ -280,7 +281,7 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
         float[] db = new float[g4];
         // the output gradient, [b][n][T] -> [T][b][n]
         ensureIo(b * n * steps);
-        Arrays.read(epsilon, io);
+        HostArrays.read(epsilon, io);
         for (int r = 0; r < b; r++) {
             for (int j = 0; j < n; j++) {
                 int src = (r * n + j) * steps;
@@ -298,7 +299,7 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
                 Blas.gemm(slice(deltaN, (long) (t + 1) * b * g4, b, g4), false, rwm, true, nablaM, 1f, 0f);
                 nablaN.position(0).get(nabla, 0, b * n);
             } else {
-                java.util.Arrays.fill(nabla, 0, b * n, 0f);
+                Arrays.fill(nabla, 0, b * n, 0f);
             }
             for (int r = 0; r < b; r++) {
                 int go = (t * b + r) * g4;
@@ -344,7 +345,7 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
             }
             Blas.gemm(dm, false, wm, true, slice(epsNextN, (long) t * b * nIn, b, nIn), 1f, 0f);
         }
-        Arrays.write(db, dB);
+        HostArrays.write(db, dB);
         // the input gradient, [T][b][nIn] -> [b][nIn][T]
         float[] en = grow(4, steps * b * nIn);
         epsNextN.position(0).get(en, 0, steps * b * nIn);
@@ -360,7 +361,7 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
         }
         INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
                 new long[]{b, nIn, steps}, 'c');
-        Arrays.write(io, epsilonNext);
+        HostArrays.write(io, epsilonNext);
         Gradient ret = new DefaultGradient();
         ret.gradientForVariable().put(LSTMParamInitializer.INPUT_WEIGHT_KEY, dW);
         ret.gradientForVariable().put(LSTMParamInitializer.RECURRENT_WEIGHT_KEY, dRW);

@@ -1,6 +1,6 @@
 package dev.dlp.fast;
 
-import dev.dlp.nd4j.Arrays;
+import dev.dlp.nd4j.HostArrays;
 import dev.dlp.nd4j.Blas;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
@@ -76,7 +76,7 @@ public class InputConvolutionLayer extends ConvolutionLayer implements PathUse.T
         if (layerConf().hasBias()) {
             INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
             Blas.Matrix db = Blas.row(biasGrad);
-            if (db != null && Arrays.contiguousFloats(deltaT)) {   // (Blas.row is null off the CPU backend)
+            if (db != null && HostArrays.contiguousFloats(deltaT)) {   // (Blas.row is null off the CPU backend)
                 // db = the row sums of δᵀ viewed as [o, n oH oW]: a product with a column of ones (one OpenBLAS
                 // call; ND4J's sum over three axes took ~0.3 ms a step on LeNet-5's conv1)
                 int m = (int) (deltaT.length() / out);

@@ -1,6 +1,6 @@
 package dev.dlp.fast;
 
-import dev.dlp.nd4j.Arrays;
+import dev.dlp.nd4j.HostArrays;
 import org.deeplearning4j.optimize.api.StepFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -22,7 +22,7 @@ public final class JavaStep implements StepFunction {
     @Override
     public void step(INDArray params, INDArray update) {
         long n = params.length();
-        if (n != update.length() || !Arrays.contiguousFloats(params) || !Arrays.contiguousFloats(update)) {
+        if (n != update.length() || !HostArrays.contiguousFloats(params) || !HostArrays.contiguousFloats(update)) {
             params.subi(update);
             return;
         }
@@ -30,12 +30,12 @@ public final class JavaStep implements StepFunction {
             x = new float[(int) n];
             d = new float[(int) n];
         }
-        Arrays.read(params, x);
-        Arrays.read(update, d);
+        HostArrays.read(params, x);
+        HostArrays.read(update, d);
         for (int i = 0; i < n; i++) {
             x[i] -= d[i];
         }
-        Arrays.write(x, params);
+        HostArrays.write(x, params);
     }
 
     @Override

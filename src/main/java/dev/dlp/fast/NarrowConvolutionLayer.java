@@ -1,6 +1,7 @@
 package dev.dlp.fast;
 
-import dev.dlp.nd4j.Arrays;
+import dev.dlp.nd4j.HostArrays;
+import java.util.Arrays;
 import dev.dlp.nd4j.Blas;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -74,9 +75,9 @@ public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.
             return super.activate(training, workspaceMgr);
         }
         Geometry g = new Geometry(input, layerConf(), pad);
-        INDArray x = Arrays.contiguousFloats(input) ? input : input.dup('c');
+        INDArray x = HostArrays.contiguousFloats(input) ? input : input.dup('c');
         prepare(g);
-        java.util.Arrays.fill(o, 0, g.outLength(), 0f);
+        Arrays.fill(o, 0, g.outLength(), 0f);
         Blas.Matrix wm = new Blas.Matrix(wN, g.taps(), g.c, g.c, false);
         Blas.Matrix ym = new Blas.Matrix(yN, g.taps(), g.hw(), g.hw(), false);
         FloatPointer xp = (FloatPointer) x.data().addressPointer();
@@ -97,7 +98,7 @@ public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.
         }
         INDArray result = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[]{g.n, g.out, g.oh, g.ow}, 'c');
-        Arrays.write(o, result);
+        HostArrays.write(o, result);
         return result;
     }
 
@@ -112,9 +113,9 @@ public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.
         }
         use.fast();
         Geometry g = new Geometry(input, layerConf(), pad);
-        INDArray x = Arrays.contiguousFloats(input) ? input : input.dup('c');
+        INDArray x = HostArrays.contiguousFloats(input) ? input : input.dup('c');
         prepare(g);
-        Arrays.read(epsilon, o);
+        HostArrays.read(epsilon, o);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
         Blas.Matrix wm = new Blas.Matrix(wN, g.taps(), g.c, g.c, false);
         Blas.Matrix dm = new Blas.Matrix(yN, g.taps(), g.hw(), g.hw(), false);
@@ -151,10 +152,10 @@ public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.
         }
         Gradient ret = new DefaultGradient();
         INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-        Arrays.write(view, weightGrad);
+        HostArrays.write(view, weightGrad);
         if (layerConf().hasBias()) {
             INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
-            Arrays.write(db, biasGrad);
+            HostArrays.write(db, biasGrad);
             ret.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
         }
         ret.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
@@ -205,7 +206,7 @@ public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.
         }
         INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
         float[] raw = new float[(int) weights.length()];
-        Arrays.read(weights, raw);
+        HostArrays.read(weights, raw);
         int kk = g.kh * g.kw;
         for (int c = 0; c < g.out; c++) {
             for (int i = 0; i < g.c; i++) {
@@ -218,7 +219,7 @@ public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.
         bias = new float[g.out];
         if (layerConf().hasBias()) {
             INDArray b = getParam(ConvolutionParamInitializer.BIAS_KEY);
-            Arrays.read(b, bias);
+            HostArrays.read(b, bias);
         }
     }
 
@@ -230,7 +231,7 @@ public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.
      */
     static void shift(float[] taps, float[] o, int e, Geometry g, boolean toOutputs) {
         if (!toOutputs) {
-            java.util.Arrays.fill(taps, 0, g.taps() * g.hw(), 0f);
+            Arrays.fill(taps, 0, g.taps() * g.hw(), 0f);
         }
         for (int c = 0; c < g.out; c++) {
             int outBase = (e * g.out + c) * g.ohw();

@@ -1,6 +1,7 @@
 package dev.dlp.fast;
 
-import dev.dlp.nd4j.Arrays;
+import dev.dlp.nd4j.HostArrays;
+import java.util.Arrays;
 import dev.dlp.nd4j.Blas;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -79,14 +80,14 @@ public class SoftmaxOutputLayer extends FusedOutputLayer {
         Blas.Matrix zm = Blas.Matrix.colMajor(scratch, n, k);
         Blas.gemm(xm, false, wm, false, zm, 1f, 0f);
         scratch.position(0).get(logits, 0, nk);
-        Arrays.read(labels, labelBuf);
-        Arrays.read(b, biasBuf);
+        HostArrays.read(labels, labelBuf);
+        HostArrays.read(b, biasBuf);
         double loss = softmaxCrossEntropy(logits, labelBuf, biasBuf, biasGrad, n, k,
                 ((LossMCXENT) layerConf().getLossFn()).getSoftmaxClipEps());
         scratch.position(0).put(logits, 0, nk);
         // dW = xᵀ δ, straight into the graph's gradient view
         Blas.gemm(xm, true, zm, false, dwm, 1f, 0f);
-        Arrays.write(biasGrad, gradientViews.get(DefaultParamInitializer.BIAS_KEY));
+        HostArrays.write(biasGrad, gradientViews.get(DefaultParamInitializer.BIAS_KEY));
         INDArray epsilonNext = null;
         if (!inputFed()) {
             // dx = δ Wᵀ, row-major [n, in]
@@ -104,7 +105,7 @@ public class SoftmaxOutputLayer extends FusedOutputLayer {
      * it.
      */
     static double softmaxCrossEntropy(float[] z, float[] y, float[] bias, float[] dBias, int n, int k, double eps) {
-        java.util.Arrays.fill(dBias, 0, k, 0f);
+        Arrays.fill(dBias, 0, k, 0f);
         double loss = 0;
         for (int r = 0; r < n; r++) {
             float max = Float.NEGATIVE_INFINITY;

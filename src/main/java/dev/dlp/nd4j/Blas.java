@@ -4,6 +4,7 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import java.util.Arrays;
 
 /**
  * Float matrix products straight through OpenBLAS's {@code cblas_sgemm}, the library ND4J's CPU backend itself
@@ -31,7 +32,7 @@ public final class Blas {
         if (p == null || p.capacity() < n) {
             p = new FloatPointer(Math.max(1, n));
             float[] v = new float[(int) p.capacity()];
-            java.util.Arrays.fill(v, 1f);
+            Arrays.fill(v, 1f);
             p.put(v);
             ONES.set(p);
         }
@@ -81,7 +82,7 @@ public final class Blas {
 
     /** A contiguous float vector (any rank, e.g. a rank-1 bias) as a {@code 1 x length} matrix; null otherwise. */
     public static Matrix row(INDArray v) {
-        if (!Backend.hostArrays() || !Arrays.contiguousFloats(v) || v.isEmpty() || !v.isVectorOrScalar()) {
+        if (!Backend.hostArrays() || !HostArrays.contiguousFloats(v) || v.isEmpty() || !v.isVectorOrScalar()) {
             return null;
         }
         int n = (int) v.length();

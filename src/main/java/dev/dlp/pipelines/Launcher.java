@@ -60,7 +60,7 @@ public final class Launcher {
     }
 
     /** Loads, overrides and validates a pipeline's config and, when it does not depend on data, builds its graph. */
-    public static <C extends PipelineConfig> Resolved<C> resolve(Pipeline<C> p, ConfigLoader.Source source,
+    public static <C extends PipelineConfig, D> Resolved<C> resolve(Pipeline<C, D> p, ConfigLoader.Source source,
                                                                  List<String> overrides) {
         ConfigLoader.Loaded<C> loaded = ConfigLoader.load(source, overrides, p.configType(), p.defaults());
         C cfg = loaded.value();
@@ -78,7 +78,7 @@ public final class Launcher {
     }
 
     /** The final graph for the prepared data (the config's, or one whose input sizes come from the data). */
-    static <C extends PipelineConfig> Resolved<C> withData(Pipeline<C> p, Resolved<C> r, Pipeline.Prepared data,
+    static <C extends PipelineConfig, D> Resolved<C> withData(Pipeline<C, D> p, Resolved<C> r, Pipeline.Prepared<D> data,
                                                            String source) {
         C cfg = r.config();
         ModelSpec net = p.network(cfg, data);
@@ -101,7 +101,7 @@ public final class Launcher {
         }
     }
 
-    public static <C extends PipelineConfig> int train(Pipeline<C> p, RunOptions o, Context ctx) {
+    public static <C extends PipelineConfig, D> int train(Pipeline<C, D> p, RunOptions o, Context ctx) {
         long t0 = System.nanoTime();
         // phase 1: config (and, with --resume, the checkpoint to continue from)
         Start start = start(p, o);
@@ -112,10 +112,15 @@ public final class Launcher {
         // phase 2: data (and the network, where its input sizes come from the data); checks before any write
         Backend.init(cfg.train().threads());
         long td = System.nanoTime();
-        Pipeline.Prepared data = p.prepare(cfg, ctx);
+        Pipeline.Prepared<D> data = p.prepare(cfg, ctx);
         LOG.info("data: {} training examples ({} s)", data.train().size(), secs(td));
         r = withData(p, r, data, start.source().name());
         checkOutputs(r.graphConf(), data, start.source().name());
+        try {
+            p.check(cfg, p.network(cfg, data));
+        } catch (ConfigException e) {
+            throw e.in(start.source().name());
+        }
         Checkpoints.State state = start.checkpoint() == null ? null : checkedState(start, r, cfg);
         // phase 3: run directory
         RunDir run = start.resuming() ? start.resumeDir() : RunDir.create(o.runsRoot(), p.name(), o.runName());
@@ -148,7 +153,7 @@ public final class Launcher {
      * Each output layer's size against the data's labels (e.g. {@code n_out: 8} for ten classes): bad input, found
      * before the run directory exists.
      */
-    static void checkOutputs(ComputationGraphConfiguration conf, Pipeline.Prepared data, String source) {
+    static void checkOutputs(ComputationGraphConfiguration conf, Pipeline.Prepared<?> data, String source) {
         if (data.train().size() == 0) {
             return;
         }
@@ -166,7 +171,7 @@ public final class Launcher {
     }
 
     /** The config source and overrides of a new run, or of the run directory {@code --resume} names. */
-    private static <C extends PipelineConfig> Start start(Pipeline<C> p, RunOptions o) {
+    private static <C extends PipelineConfig, D> Start start(Pipeline<C, D> p, RunOptions o) {
         List<String> overrides = new ArrayList<>(o.overrides());
         if (o.seed() != null) {
             overrides.add("seed=" + o.seed());
@@ -193,7 +198,7 @@ public final class Launcher {
     }
 
     /** The checkpoint's loop state, after checking that it belongs to this config's network and seed. */
-    private static <C extends PipelineConfig> Checkpoints.State checkedState(Start start, Resolved<C> r, C cfg) {
+    private static <C extends PipelineConfig, D> Checkpoints.State checkedState(Start start, Resolved<C> r, C cfg) {
         Checkpoints.State state = start.checkpoint().state();
         if (!state.architecture().equals(r.architecture())) {
             throw new StateConflictException("--resume " + start.resumeDir() + ": the config's model section "
@@ -207,7 +212,7 @@ public final class Launcher {
     }
 
     /** Writes the resolved config, the overrides and the summary's opening fields (status running). */
-    private static <C extends PipelineConfig> Summary openRun(Pipeline<C> p, RunDir run, Start start, Resolved<C> r,
+    private static <C extends PipelineConfig, D> Summary openRun(Pipeline<C, D> p, RunDir run, Start start, Resolved<C> r,
                                                              C cfg) {
         String name = start.source().name();
         AtomicFiles.writeString(run.configFile(), "# resolved config of this run (" + name + " + overrides);"
@@ -236,7 +241,7 @@ public final class Launcher {
     }
 
     /** A new network, or the checkpoint's (parameters and updater state), with the engine's fast paths. */
-    private static <C extends PipelineConfig> ComputationGraph model(Resolved<C> r, C cfg, Start start,
+    private static <C extends PipelineConfig, D> ComputationGraph model(Resolved<C> r, C cfg, Start start,
                                                                      Checkpoints.State state) {
         ComputationGraph g;
         if (state != null) {
@@ -253,9 +258,9 @@ public final class Launcher {
     }
 
     /** Trains (signals, progress, heartbeat) and records the outcome in summary.json; a failure marks it failed. */
-    private static <C extends PipelineConfig> Trainer.Result train(Pipeline<C> p, Context ctx, RunDir run,
+    private static <C extends PipelineConfig, D> Trainer.Result train(Pipeline<C, D> p, Context ctx, RunDir run,
                                                                   Summary summary, ComputationGraph g,
-                                                                  Pipeline.Prepared data, C cfg, Resolved<C> r,
+                                                                  Pipeline.Prepared<D> data, C cfg, Resolved<C> r,
                                                                   Checkpoints.State state) {
         Trainer.Result result;
         try (StopSignal stop = StopSignal.install(); Progress progress = Progress.forConsole(ctx.quiet());

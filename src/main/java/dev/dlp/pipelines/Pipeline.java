@@ -12,8 +12,10 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * One training subcommand: its config type and defaults, its data, and what it reports after training.
  *
  * @param <C> the pipeline's config record
+ * @param <D> what the pipeline keeps of its prepared data for {@link #network} and {@link #report} (e.g. the
+ *            test set and vocabulary)
  */
-public interface Pipeline<C extends PipelineConfig> {
+public interface Pipeline<C extends PipelineConfig, D> {
     /** Folder name under the runs root, e.g. {@code lenet}. */
     String name();
 
@@ -25,13 +27,13 @@ public interface Pipeline<C extends PipelineConfig> {
     C defaults();
 
     /** Loads the training data and builds the validator; bad data throws {@code DataException}. */
-    Prepared prepare(C config, Context ctx);
+    Prepared<D> prepare(C config, Context ctx);
 
     /**
      * The network to train: the config's, with anything that depends on the data filled in (e.g. the number of
      * feature columns of a CSV). Called after {@link #prepare}.
      */
-    default ModelSpec network(C config, Prepared data) {
+    default ModelSpec network(C config, Prepared<D> data) {
         return config.network();
     }
 
@@ -40,10 +42,17 @@ public interface Pipeline<C extends PipelineConfig> {
         return false;
     }
 
-    /** After training: test-set evaluation, pictures, summary fields, and a result line on stdout. */
-    void report(C config, Context ctx, ComputationGraph graph, Prepared data, RunDir run, Summary summary);
+    /**
+     * Checks of the final network that the pipeline's training or report relies on (e.g. vertices it looks up by
+     * kind), run before the run directory exists: a failure is a config error.
+     */
+    default void check(C config, ModelSpec network) {
+    }
 
-    /** The prepared data of a run. {@code state} is whatever {@link #report} needs again (e.g. test set). */
-    record Prepared(BatchSource train, Trainer.Validator validator, Object state) {
+    /** After training: test-set evaluation, pictures, summary fields, and a result line on stdout. */
+    void report(C config, Context ctx, ComputationGraph graph, Prepared<D> data, RunDir run, Summary summary);
+
+    /** The prepared data of a run: training batches, the validator, and the pipeline's own {@code data}. */
+    record Prepared<D>(BatchSource train, Trainer.Validator validator, D data) {
     }
 }

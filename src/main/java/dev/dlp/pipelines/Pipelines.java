@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 
 /** The training pipelines by subcommand name (for tests, sweeps and the run table). */
 public final class Pipelines {
-    private static final Map<String, Supplier<Pipeline<?>>> ALL = new LinkedHashMap<>();
+    private static final Map<String, Supplier<Pipeline<?, ?>>> ALL = new LinkedHashMap<>();
 
     static {
         ALL.put("lenet", LenetPipeline::new);
@@ -24,8 +24,8 @@ public final class Pipelines {
     private Pipelines() {
     }
 
-    public static Optional<Pipeline<?>> byName(String name) {
-        Supplier<Pipeline<?>> s = ALL.get(name);
+    public static Optional<Pipeline<?, ?>> byName(String name) {
+        Supplier<Pipeline<?, ?>> s = ALL.get(name);
         return s == null ? Optional.empty() : Optional.of(s.get());
     }
 

@@ -136,7 +136,7 @@ public final class Sweep {
      * unknown key or a bad value is bad input (exit 2) naming the point, and no point starts.
      */
     private void checkPoints(List<Map<String, String>> points) {
-        dev.dlp.pipelines.Pipeline<?> p = dev.dlp.pipelines.Pipelines.byName(o.pipeline()).orElse(null);
+        dev.dlp.pipelines.Pipeline<?, ?> p = dev.dlp.pipelines.Pipelines.byName(o.pipeline()).orElse(null);
         if (p == null) {
             return;   // not a DL4J pipeline: its own command checks its config
         }

@@ -1,6 +1,6 @@
 package dev.dlp.train;
 
-import dev.dlp.nd4j.Arrays;
+import dev.dlp.nd4j.HostArrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -70,8 +70,8 @@ public final class ArraySource implements BatchSource {
             ring.y[slot] = Nd4j.createUninitializedDetached(DataType.FLOAT, shape(b, labelShape));
         }
         return new org.nd4j.linalg.dataset.MultiDataSet(
-                Arrays.gatherRowsInto(x, order, from, to, xLen, ring.x[slot]),
-                Arrays.gatherRowsInto(y, order, from, to, yLen, ring.y[slot]));
+                HostArrays.gatherRowsInto(x, order, from, to, xLen, ring.x[slot]),
+                HostArrays.gatherRowsInto(y, order, from, to, yLen, ring.y[slot]));
     }
 
     private static final class Ring {

@@ -37,7 +37,7 @@ class ConfigTest {
     @MethodSource("shipped")
     void everyShippedTrainingConfigLoadsAndBuilds(String name) {
         String pipeline = ConfigLoader.shipped().get(name);
-        dev.dlp.pipelines.Pipeline<?> p = dev.dlp.pipelines.Pipelines.byName(pipeline).orElse(null);
+        dev.dlp.pipelines.Pipeline<?, ?> p = dev.dlp.pipelines.Pipelines.byName(pipeline).orElse(null);
         org.junit.jupiter.api.Assumptions.assumeTrue(p != null, name + " is not a training config");
         var resolved = dev.dlp.pipelines.Launcher.resolve(p, ConfigLoader.resolve(name, name), List.of());
         ComputationGraphConfiguration conf = resolved.graphConf();

@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import java.util.Arrays;
 
 /** {@link ArraySource} gathers the right rows, and reusing its arrays never changes a batch still in use. */
 class ArraySourceTest {
@@ -28,7 +29,7 @@ class ArraySourceTest {
             for (int from = 0; from < n; from += 2) {
                 int to = Math.min(n, from + 2);
                 MultiDataSet b = source.batch(order, from, to);
-                int[] rows = java.util.Arrays.copyOfRange(order, from, to);
+                int[] rows = Arrays.copyOfRange(order, from, to);
                 inUse.addLast(b);
                 inUseRows.addLast(rows);
                 if (inUse.size() > BatchSource.IN_USE) {
@@ -51,9 +52,9 @@ class ArraySourceTest {
         assertArrayEquals(new long[]{rows.length, 2, 3}, f.shape());
         assertArrayEquals(new long[]{rows.length, 2}, l.shape());
         for (int i = 0; i < rows.length; i++) {
-            assertArrayEquals(java.util.Arrays.copyOfRange(x, rows[i] * 6, rows[i] * 6 + 6),
+            assertArrayEquals(Arrays.copyOfRange(x, rows[i] * 6, rows[i] * 6 + 6),
                     f.get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)).dup().data().asFloat());
-            assertArrayEquals(java.util.Arrays.copyOfRange(y, rows[i] * 2, rows[i] * 2 + 2),
+            assertArrayEquals(Arrays.copyOfRange(y, rows[i] * 2, rows[i] * 2 + 2),
                     l.getRow(i).dup().data().asFloat());
         }
     }

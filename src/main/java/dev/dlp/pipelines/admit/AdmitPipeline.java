@@ -33,11 +33,11 @@ import java.util.Map;
  * {@code dlp admit}: the seed's admissions network (one hidden layer, sigmoid output, log-loss) with a
  * logistic-regression baseline on the same split and, on synthetic data, the Bayes-optimal accuracy.
  */
-public final class AdmitPipeline implements Pipeline<AdmitConfig> {
+public final class AdmitPipeline implements Pipeline<AdmitConfig, AdmitPipeline.Data> {
     private static final Logger LOG = LoggerFactory.getLogger(AdmitPipeline.class);
 
     /** The prepared table and whether it came from the generator. */
-    private record Data(TabularData tabular, String syntheticCsv) {
+    record Data(TabularData tabular, String syntheticCsv) {
     }
 
     @Override
@@ -61,7 +61,7 @@ public final class AdmitPipeline implements Pipeline<AdmitConfig> {
     }
 
     @Override
-    public Prepared prepare(AdmitConfig cfg, Context ctx) {
+    public Prepared<Data> prepare(AdmitConfig cfg, Context ctx) {
         String synthetic = null;
         Table t;
         if (cfg.data().file().isBlank()) {
@@ -82,18 +82,18 @@ public final class AdmitPipeline implements Pipeline<AdmitConfig> {
             m.put("val_accuracy", Metrics.accuracy(d.val().y(), TabularRuns.outputs(g, d.val().x())));
             return m;
         };
-        return new Prepared(d.train().source(d.encoding()), validator, new Data(d, synthetic));
+        return new Prepared<>(d.train().source(d.encoding()), validator, new Data(d, synthetic));
     }
 
     @Override
-    public ModelSpec network(AdmitConfig cfg, Prepared data) {
-        return cfg.network().withFeatureCount(((Data) data.state()).tabular().encoding().features().size());
+    public ModelSpec network(AdmitConfig cfg, Prepared<Data> data) {
+        return cfg.network().withFeatureCount(data.data().tabular().encoding().features().size());
     }
 
     @Override
-    public void report(AdmitConfig cfg, Context ctx, ComputationGraph g, Prepared prepared, RunDir run,
+    public void report(AdmitConfig cfg, Context ctx, ComputationGraph g, Prepared<Data> prepared, RunDir run,
                        Summary summary) {
-        Data data = (Data) prepared.state();
+        Data data = prepared.data();
         TabularData d = data.tabular();
         double[] y = d.test().y();
         double[] p = TabularRuns.outputs(g, d.test().x());

@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +30,7 @@ import java.util.Map;
  * {@code dlp ae} and {@code dlp conv-ae}: an autoencoder on MNIST whose target is the clean input image. With
  * {@code data.noise > 0} the inputs carry Gaussian noise and the network learns to denoise.
  */
-public final class AePipeline implements Pipeline<AeConfig> {
+public final class AePipeline implements Pipeline<AeConfig, AePipeline.Data> {
     private static final Logger LOG = LoggerFactory.getLogger(AePipeline.class);
     /** How many fixed test digits the reconstruction picture shows. */
     static final int SHOWN = 10;
@@ -55,7 +56,7 @@ public final class AePipeline implements Pipeline<AeConfig> {
     record Split(Mnist.Images clean, float[] inputs) {
     }
 
-    private record Data(Split val, Split test, long[] targetShape) {
+    record Data(Split val, Split test, long[] targetShape) {
     }
 
     @Override
@@ -101,7 +102,7 @@ public final class AePipeline implements Pipeline<AeConfig> {
     }
 
     @Override
-    public Prepared prepare(AeConfig cfg, Context ctx) {
+    public Prepared<Data> prepare(AeConfig cfg, Context ctx) {
         long[] targetShape = targetShape(cfg);
         Path dir = ctx.dataDir(cfg.data().dir());
         MnistConfig.Splits splits = cfg.data().load(dir, cfg.seed());
@@ -116,7 +117,7 @@ public final class AePipeline implements Pipeline<AeConfig> {
                 targetShape);
         ArraySource valSource = new ArraySource(val.inputs(), new long[]{Mnist.PIXELS}, val.clean().pixels(),
                 targetShape);
-        return new Prepared(source, g -> {
+        return new Prepared<>(source, g -> {
             Reconstruction.Result r = Reconstruction.evaluate(g, val.inputs(), val.clean().pixels(), 0);
             Map<String, Double> m = new LinkedHashMap<>();
             m.put("val_loss", Trainer.meanScore(g, valSource, BATCH));
@@ -127,8 +128,8 @@ public final class AePipeline implements Pipeline<AeConfig> {
     }
 
     @Override
-    public void report(AeConfig cfg, Context ctx, ComputationGraph g, Prepared prepared, RunDir run, Summary summary) {
-        Data data = (Data) prepared.state();
+    public void report(AeConfig cfg, Context ctx, ComputationGraph g, Prepared<Data> prepared, RunDir run, Summary summary) {
+        Data data = prepared.data();
         Split test = data.test();
         Reconstruction.Result r = Reconstruction.evaluate(g, test.inputs(), test.clean().pixels(), SHOWN);
         Map<String, Object> t = new LinkedHashMap<>();
@@ -170,7 +171,7 @@ public final class AePipeline implements Pipeline<AeConfig> {
     private static void addRow(ImageGrid grid, String label, float[] images, int n) {
         grid.rowLabel(label);
         for (int i = 0; i < n; i++) {
-            grid.add(new ImageGrid.Tile(java.util.Arrays.copyOfRange(images, i * Mnist.PIXELS, (i + 1) * Mnist.PIXELS),
+            grid.add(new ImageGrid.Tile(Arrays.copyOfRange(images, i * Mnist.PIXELS, (i + 1) * Mnist.PIXELS),
                     Mnist.COLS, Mnist.ROWS, 0f, 1f, null, null));
         }
     }

@@ -1,7 +1,7 @@
 package dev.dlp.pipelines.ae;
 
 import dev.dlp.data.Mnist;
-import dev.dlp.nd4j.Arrays;
+import dev.dlp.nd4j.HostArrays;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -17,7 +17,7 @@ record Codes(float[] values, int count, int width, int[] labels) {
         int width = 0;
         for (int from = 0; from < n; from += BATCH) {
             int b = Math.min(BATCH, n - from);
-            INDArray x = Arrays.floats(inputs, from * Mnist.PIXELS, b, Mnist.PIXELS);
+            INDArray x = HostArrays.floats(inputs, from * Mnist.PIXELS, b, Mnist.PIXELS);
             Map<String, INDArray> acts = g.feedForward(new INDArray[]{x}, g.getLayer(layer).getIndex(), false);
             INDArray a = acts.get(layer);
             if (a == null) {

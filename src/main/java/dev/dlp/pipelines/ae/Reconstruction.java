@@ -1,7 +1,7 @@
 package dev.dlp.pipelines.ae;
 
 import dev.dlp.data.Mnist;
-import dev.dlp.nd4j.Arrays;
+import dev.dlp.nd4j.HostArrays;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -28,7 +28,7 @@ final class Reconstruction {
         float[] first = new float[Math.min(keep, n) * Mnist.PIXELS];
         for (int from = 0; from < n; from += BATCH) {
             int b = Math.min(BATCH, n - from);
-            INDArray x = Arrays.floats(inputs, from * Mnist.PIXELS, b, Mnist.PIXELS);
+            INDArray x = HostArrays.floats(inputs, from * Mnist.PIXELS, b, Mnist.PIXELS);
             float[] out = g.output(false, x)[0].dup('c').data().asFloat(); // [b, 784] or [b, 1, 28, 28]
             for (int i = 0; i < out.length; i++) {
                 double y = targets[from * Mnist.PIXELS + i];

@@ -1,6 +1,6 @@
 package dev.dlp.pipelines.convbasics;
 
-import dev.dlp.nd4j.Arrays;
+import dev.dlp.nd4j.HostArrays;
 import dev.dlp.nd4j.Backend;
 import org.nd4j.enums.WeightsFormat;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,8 +21,8 @@ public final class Conv2d {
     public static Plane apply(Plane input, Kernels.Kernel kernel, Padding padding, int stride, int dilation) {
         Backend.init(0);
         int k = kernel.size();
-        INDArray x = Arrays.floats(input.values(), 0, 1, 1, input.height(), input.width()); // [batch, iC, H, W]
-        INDArray w = Arrays.floats(kernel.values(), 0, k, k, 1, 1);                          // [kH, kW, iC, oC]
+        INDArray x = HostArrays.floats(input.values(), 0, 1, 1, input.height(), input.width()); // [batch, iC, H, W]
+        INDArray w = HostArrays.floats(kernel.values(), 0, k, k, 1, 1);                          // [kH, kW, iC, oC]
         Conv2DConfig c = Conv2DConfig.builder()
                 .kH(k).kW(k).sH(stride).sW(stride).dH(dilation).dW(dilation)
                 .pH(padding.same() ? 0 : padding.zeros()).pW(padding.same() ? 0 : padding.zeros())

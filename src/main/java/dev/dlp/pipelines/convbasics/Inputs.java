@@ -7,6 +7,7 @@ import dev.dlp.pipelines.Context;
 import dev.dlp.report.GrayImages;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 
 /** The input plane of a run: seeded noise, an MNIST test digit, or an image file in grayscale. */
@@ -42,7 +43,7 @@ final class Inputs {
         Mnist.Images test = Mnist.load(dataDir, Mnist.Split.TEST, 0);
         for (int i = 0; i < test.size(); i++) {
             if (test.labels()[i] == digit) {
-                float[] px = java.util.Arrays.copyOfRange(test.pixels(), i * Mnist.PIXELS, (i + 1) * Mnist.PIXELS);
+                float[] px = Arrays.copyOfRange(test.pixels(), i * Mnist.PIXELS, (i + 1) * Mnist.PIXELS);
                 return new Input(new Plane(Mnist.ROWS, Mnist.COLS, px), "MNIST test image #" + i + " (digit " + digit
                         + ")");
             }

@@ -4,6 +4,7 @@ import dev.dlp.config.ConfigException;
 import dev.dlp.config.Suggest;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ public final class Kernels {
         });
         SIZED.put("box-blur", (k, seed) -> {
             float[] v = new float[k * k];
-            java.util.Arrays.fill(v, 1f / (k * k));
+            Arrays.fill(v, 1f / (k * k));
             return v;
         });
         SIZED.put("gaussian", (k, seed) -> {
@@ -161,7 +162,7 @@ public final class Kernels {
                 row[j] += row[j - 1];
             }
         }
-        double sum = java.util.Arrays.stream(row).sum();
+        double sum = Arrays.stream(row).sum();
         for (int i = 0; i < k; i++) {
             row[i] /= sum;
         }

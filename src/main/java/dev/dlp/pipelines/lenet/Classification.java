@@ -28,8 +28,8 @@ final class Classification {
         float[] oneHot = data.oneHot();
         for (int from = 0; from < n; from += BATCH) {
             int b = Math.min(BATCH, n - from);
-            INDArray x = dev.dlp.nd4j.Arrays.floats(data.pixels(), from * Mnist.PIXELS, b, Mnist.PIXELS);
-            INDArray y = dev.dlp.nd4j.Arrays.floats(oneHot, from * Mnist.CLASSES, b, Mnist.CLASSES);
+            INDArray x = dev.dlp.nd4j.HostArrays.floats(data.pixels(), from * Mnist.PIXELS, b, Mnist.PIXELS);
+            INDArray y = dev.dlp.nd4j.HostArrays.floats(oneHot, from * Mnist.CLASSES, b, Mnist.CLASSES);
             INDArray p = g.output(false, x)[0];
             ev.eval(y, p);
             lossSum -= Transforms.log(p.add(1e-12f), false).muli(y).sumNumber().doubleValue();

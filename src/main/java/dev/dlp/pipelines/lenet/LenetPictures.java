@@ -14,6 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.awt.Color;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -76,7 +77,7 @@ final class LenetPictures {
             return false;
         }
         int n = Math.min(digits, test.size());
-        INDArray x = Nd4j.create(java.util.Arrays.copyOf(test.pixels(), n * Mnist.PIXELS),
+        INDArray x = Nd4j.create(Arrays.copyOf(test.pixels(), n * Mnist.PIXELS),
                 new long[]{n, Mnist.PIXELS}, 'c');
         Map<String, INDArray> acts = g.feedForward(x, false);
         ImageGrid grid = new ImageGrid(MAX_CHANNELS + 1, 3).title("feature maps: each row one layer's channels");
@@ -84,7 +85,7 @@ final class LenetPictures {
             for (String layer : layers) {
                 INDArray a = acts.get(layer); // [n, c, h, w]
                 grid.rowLabel("digit " + test.labels()[d] + " " + layer);
-                grid.addNormalised(java.util.Arrays.copyOfRange(test.pixels(), d * Mnist.PIXELS,
+                grid.addNormalised(Arrays.copyOfRange(test.pixels(), d * Mnist.PIXELS,
                         (d + 1) * Mnist.PIXELS), Mnist.COLS, Mnist.ROWS, null);
                 long c = Math.min(a.size(1), MAX_CHANNELS);
                 int h = (int) a.size(2);
@@ -119,7 +120,7 @@ final class LenetPictures {
         ImageGrid grid = new ImageGrid(10, 3).title("test digits: predicted (true); mistakes in red");
         for (int i : shown) {
             boolean ok = predicted[i] == test.labels()[i];
-            grid.add(new ImageGrid.Tile(java.util.Arrays.copyOfRange(test.pixels(), i * Mnist.PIXELS,
+            grid.add(new ImageGrid.Tile(Arrays.copyOfRange(test.pixels(), i * Mnist.PIXELS,
                     (i + 1) * Mnist.PIXELS), Mnist.COLS, Mnist.ROWS, 0f, 1f,
                     predicted[i] + " (" + test.labels()[i] + ")", ok ? null : Color.RED));
         }

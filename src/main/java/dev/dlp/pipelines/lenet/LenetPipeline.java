@@ -24,11 +24,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /** {@code dlp lenet}: trains an MNIST classifier, evaluates it on the test set and draws its pictures. */
-public final class LenetPipeline implements Pipeline<LenetConfig> {
+public final class LenetPipeline implements Pipeline<LenetConfig, LenetPipeline.Data> {
     private static final Logger LOG = LoggerFactory.getLogger(LenetPipeline.class);
 
     /** The splits kept between training and report. */
-    private record Data(MnistConfig.Splits splits, Mnist.Images test) {
+    record Data(MnistConfig.Splits splits, Mnist.Images test) {
     }
 
     @Override
@@ -52,7 +52,7 @@ public final class LenetPipeline implements Pipeline<LenetConfig> {
     }
 
     @Override
-    public Prepared prepare(LenetConfig cfg, Context ctx) {
+    public Prepared<Data> prepare(LenetConfig cfg, Context ctx) {
         Path dir = ctx.dataDir(cfg.data().dir());
         MnistConfig.Splits splits = cfg.data().load(dir, cfg.seed());
         Mnist.Images test = cfg.data().loadTest(dir); // read now: a bad test file fails before training
@@ -60,7 +60,7 @@ public final class LenetPipeline implements Pipeline<LenetConfig> {
                 splits.train().oneHot(), new long[]{Mnist.CLASSES});
         LOG.info("data: MNIST from {}: {} train, {} validation, {} test", dir, splits.train().size(),
                 splits.val().size(), test.size());
-        return new Prepared(train, g -> {
+        return new Prepared<>(train, g -> {
             Classification.Result r = Classification.evaluate(g, splits.val());
             Map<String, Double> m = new LinkedHashMap<>();
             m.put("val_loss", r.loss());
@@ -70,9 +70,9 @@ public final class LenetPipeline implements Pipeline<LenetConfig> {
     }
 
     @Override
-    public void report(LenetConfig cfg, Context ctx, ComputationGraph g, Prepared prepared, RunDir run,
+    public void report(LenetConfig cfg, Context ctx, ComputationGraph g, Prepared<Data> prepared, RunDir run,
                        Summary summary) {
-        Data data = (Data) prepared.state();
+        Data data = prepared.data();
         Classification.Result r = writeEval(g, data.test(), run.path());
         summary.put("test", Map.of("accuracy", r.accuracy(), "loss", r.loss(), "examples", data.test().size()));
         summary.mainMetric("test_accuracy", r.accuracy(), true);

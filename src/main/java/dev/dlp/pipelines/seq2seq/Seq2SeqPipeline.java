@@ -22,13 +22,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /** {@code dlp seq2seq}: trains the encoder/decoder with teacher forcing; evaluates with the greedy decoder. */
-public final class Seq2SeqPipeline implements Pipeline<Seq2SeqConfig> {
+public final class Seq2SeqPipeline implements Pipeline<Seq2SeqConfig, Seq2SeqPipeline.Data> {
     private static final Logger LOG = LoggerFactory.getLogger(Seq2SeqPipeline.class);
     static final String VOCAB_FILE = "vocab.json";
     private static final int DECODE_BATCH = 500;
 
     /** What training and report share. */
-    record Data(Pairs.Split pairs, Vocab vocab, int maxLength) {
+    record Data(Pairs.Split pairs, TokenVocab vocab, int maxLength) {
     }
 
     /** Exact-match and per-character accuracy of decoded outputs against targets. */
@@ -56,7 +56,7 @@ public final class Seq2SeqPipeline implements Pipeline<Seq2SeqConfig> {
     }
 
     @Override
-    public Prepared prepare(Seq2SeqConfig cfg, Context ctx) {
+    public Prepared<Data> prepare(Seq2SeqConfig cfg, Context ctx) {
         Seq2SeqConfig.Data d = cfg.data();
         Pairs.Split split = d.task() == Seq2SeqConfig.Task.FILES
                 ? Pairs.read(Path.of(d.sourceFile()), Path.of(d.targetFile()), d.heldoutFraction(), cfg.seed())
@@ -66,14 +66,14 @@ public final class Seq2SeqPipeline implements Pipeline<Seq2SeqConfig> {
             texts.add(p.source());
             texts.add(p.target());
         });
-        Vocab vocab = Vocab.of(texts);
+        TokenVocab vocab = TokenVocab.of(texts);
         int longest = split.train().stream().mapToInt(p -> p.target().length()).max().orElse(1);
         int maxLength = cfg.decode().maxLength() > 0 ? cfg.decode().maxLength() : longest + 2;
         LOG.info("data: {}: {} training pairs, {} held out; vocabulary {} characters + 4 special tokens", d.task(),
                 split.train().size(), split.heldout().size(), vocab.chars().size());
         Data data = new Data(split, vocab, maxLength);
         SeqSource heldout = new SeqSource(split.heldout(), vocab);
-        return new Prepared(new SeqSource(split.train(), vocab), g -> {
+        return new Prepared<>(new SeqSource(split.train(), vocab), g -> {
             Accuracy a = evaluate(decoders(cfg, g, data), split.heldout());
             Map<String, Double> m = new LinkedHashMap<>();
             m.put("val_loss", Trainer.meanScore(g, heldout, DECODE_BATCH));
@@ -93,8 +93,13 @@ public final class Seq2SeqPipeline implements Pipeline<Seq2SeqConfig> {
      * as their vocabulary, and {@code n_out} of the output layer.
      */
     @Override
-    public ModelSpec network(Seq2SeqConfig cfg, Prepared prepared) {
-        return withVocab(cfg.network(), ((Data) prepared.state()).vocab().size());
+    public ModelSpec network(Seq2SeqConfig cfg, Prepared<Data> prepared) {
+        return withVocab(cfg.network(), prepared.data().vocab().size());
+    }
+
+    @Override
+    public void check(Seq2SeqConfig cfg, ModelSpec network) {
+        Decoders.summaryCarrier(network);
     }
 
     static ModelSpec withVocab(ModelSpec spec, int vocab) {
@@ -137,9 +142,9 @@ public final class Seq2SeqPipeline implements Pipeline<Seq2SeqConfig> {
     }
 
     @Override
-    public void report(Seq2SeqConfig cfg, Context ctx, ComputationGraph g, Prepared prepared, RunDir run,
+    public void report(Seq2SeqConfig cfg, Context ctx, ComputationGraph g, Prepared<Data> prepared, RunDir run,
                        Summary summary) {
-        Data data = (Data) prepared.state();
+        Data data = prepared.data();
         Decoders dec = decoders(cfg, g, data);
         List<Pairs.Pair> heldout = data.pairs().heldout();
         Accuracy a = evaluate(dec, heldout);

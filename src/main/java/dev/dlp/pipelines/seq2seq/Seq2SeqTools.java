@@ -30,13 +30,13 @@ public final class Seq2SeqTools {
             throw new ConfigException("--model", runDir + " is not a finished seq2seq run (no "
                     + Seq2SeqPipeline.VOCAB_FILE + ")");
         }
-        Vocab vocab;
+        TokenVocab vocab;
         int maxLength;
         try {
             JsonNode v = ConfigLoader.json().readTree(vocabFile.toFile());
             List<Character> chars = new ArrayList<>();
             v.path("chars").forEach(c -> chars.add(c.asText().charAt(0)));
-            vocab = new Vocab(chars);
+            vocab = new TokenVocab(chars);
             maxLength = v.path("max_length").asInt(cfg.data().maxLength() + 2);
         } catch (IOException | RuntimeException e) {
             throw new DataException(vocabFile + ": unreadable (" + e.getMessage() + ")", e);

@@ -1,6 +1,6 @@
 package dev.dlp.pipelines.seq2seq;
 
-import dev.dlp.nd4j.Arrays;
+import dev.dlp.nd4j.HostArrays;
 import dev.dlp.train.BatchSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -17,7 +17,7 @@ final class SeqSource implements BatchSource {
     private final List<int[]> targets;
     private final int vocab;
 
-    SeqSource(List<Pairs.Pair> pairs, Vocab v) {
+    SeqSource(List<Pairs.Pair> pairs, TokenVocab v) {
         this.sources = pairs.stream().map(p -> v.encode(p.source())).toList();
         this.targets = pairs.stream().map(p -> v.encode(p.target())).toList();
         this.vocab = v.size();
@@ -52,17 +52,17 @@ final class SeqSource implements BatchSource {
                 encMask[i * ts + j] = 1;
             }
             for (int j = 0; j <= t.length; j++) {
-                dec[i * tt + j] = j == 0 ? Vocab.GO : t[j - 1];
+                dec[i * tt + j] = j == 0 ? TokenVocab.GO : t[j - 1];
                 decMask[i * tt + j] = 1;
-                int label = j < t.length ? t[j] : Vocab.EOS;
+                int label = j < t.length ? t[j] : TokenVocab.EOS;
                 labels[(i * vocab + label) * tt + j] = 1;
             }
         }
-        INDArray decMaskArr = Arrays.floats(decMask, 0, b, tt);
+        INDArray decMaskArr = HostArrays.floats(decMask, 0, b, tt);
         return new org.nd4j.linalg.dataset.MultiDataSet(
-                new INDArray[]{Arrays.floats(enc, 0, b, 1, ts), Arrays.floats(dec, 0, b, 1, tt)},
-                new INDArray[]{Arrays.floats(labels, 0, b, vocab, tt)},
-                new INDArray[]{Arrays.floats(encMask, 0, b, ts), decMaskArr},
+                new INDArray[]{HostArrays.floats(enc, 0, b, 1, ts), HostArrays.floats(dec, 0, b, 1, tt)},
+                new INDArray[]{HostArrays.floats(labels, 0, b, vocab, tt)},
+                new INDArray[]{HostArrays.floats(encMask, 0, b, ts), decMaskArr},
                 new INDArray[]{decMaskArr});
     }
 }

@@ -207,7 +207,7 @@ public final class Corpus {
     }
 
     /** Keeps the tokens in the vocabulary, as vocabulary ids; sentences left empty are dropped. */
-    static Encoded encode(Counted c, Vocab vocab) {
+    static Encoded encode(Counted c, WordVocab vocab) {
         int[] map = new int[c.words.size()];
         for (int i = 0; i < map.length; i++) {
             map[i] = vocab.id(c.words.get(i));

@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The trainer's inner loops on the JDK's Vector API (incubator module {@code jdk.incubator.vector}, enabled by
  * {@code ./dlp} and the tests with {@code --add-modules}): the dot product is a float reduction, which the JIT does
- * not vectorise by itself. Only loaded when the module is present ({@link Trainer#SIMD}).
+ * not vectorise by itself. Only loaded when the module is present ({@link SkipgramTrainer#SIMD}).
  */
 final class SimdKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

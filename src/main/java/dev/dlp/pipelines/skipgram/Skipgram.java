@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +28,7 @@ import java.util.Map;
 
 /**
  * {@code dlp skipgram}: reads a corpus, builds the vocabulary, trains skip-gram vectors with negative sampling
- * ({@link Trainer}), logs the probe words' neighbours after each epoch, and writes {@code vectors.txt},
+ * ({@link SkipgramTrainer}), logs the probe words' neighbours after each epoch, and writes {@code vectors.txt},
  * {@code vocab.tsv}, {@code tsne.png} and {@code summary.json}. Bad input (config, missing or empty corpus, no word
  * over {@code min_count}) is found before the run directory is created.
  */
@@ -70,7 +71,7 @@ public final class Skipgram {
     }
 
     /** A corpus read and encoded, with the time it took. */
-    record Data(String description, Vocab vocab, Corpus.Encoded corpus, double seconds) {
+    record Data(String description, WordVocab vocab, Corpus.Encoded corpus, double seconds) {
     }
 
     public static int run(Options o, Context ctx) throws InterruptedException {
@@ -90,7 +91,7 @@ public final class Skipgram {
 
         // phase 2: corpus and vocabulary, before anything is written
         Data d = load(cfg, ctx);
-        Vocab vocab = d.vocab();
+        WordVocab vocab = d.vocab();
         LOG.info(String.format(Locale.ROOT, "data: %s: %,d tokens in %,d sentences; vocabulary %,d words "
                         + "(min_count %d) covering %,d tokens (%.2f s)", d.description(), d.corpus().rawTokens(),
                 d.corpus().rawSentences(), vocab.size(), cfg.vocab().minCount(), vocab.totalCount(), d.seconds()));
@@ -132,7 +133,7 @@ public final class Skipgram {
 
     private static int trainAndWrite(SkipgramConfig cfg, Data d, int threads, RunDir run, Summary summary,
                                      Context ctx, dev.dlp.train.StopSignal stop) throws InterruptedException {
-        Vocab vocab = d.vocab();
+        WordVocab vocab = d.vocab();
         // phase 4: train
         List<Integer> probes = new ArrayList<>();
         for (String w : cfg.probes().words()) {
@@ -146,7 +147,7 @@ public final class Skipgram {
         LOG.info("train: skip-gram, {} dims, window {}, {} negatives, {} epochs, lr {} -> {}, sample {}, "
                         + "{} threads", cfg.train().dims(), cfg.train().window(), cfg.train().negative(),
                 cfg.train().epochs(), cfg.train().lr(), cfg.train().minLr(), cfg.vocab().sample(), threads);
-        Trainer trainer = new Trainer(d.corpus(), vocab, cfg.train(), cfg.vocab().sample(), cfg.seed());
+        SkipgramTrainer trainer = new SkipgramTrainer(d.corpus(), vocab, cfg.train(), cfg.vocab().sample(), cfg.seed());
         trainer.stopWhen(stop::requested);
         Map<String, String> lastNeighbours = new LinkedHashMap<>();
         double trainSeconds = trainer.train(threads, (epoch, t) -> {
@@ -182,7 +183,7 @@ public final class Skipgram {
             long t0 = System.nanoTime();
             Backend.init(threads);
             double[][] xy = TsneMap.embed(trainer.syn0, n, trainer.dims, cfg.tsne(), cfg.seed());
-            TsneMap.draw(run.resolve("tsne.png"), xy, java.util.Arrays.copyOf(names, n), String.format(Locale.ROOT,
+            TsneMap.draw(run.resolve("tsne.png"), xy, Arrays.copyOf(names, n), String.format(Locale.ROOT,
                     "t-SNE of the %d most frequent words (%s, %d dims, perplexity %.0f)", n, d.description(),
                     trainer.dims, cfg.tsne().perplexity()));
             LOG.info(String.format(Locale.ROOT, "tsne: %d words, %d iterations (%.1f s)", n,
@@ -210,7 +211,7 @@ public final class Skipgram {
         return Math.round(s * 1000) / 1000.0;
     }
 
-    private static String[] words(Vocab v) {
+    private static String[] words(WordVocab v) {
         String[] w = new String[v.size()];
         for (int i = 0; i < w.length; i++) {
             w[i] = v.word(i);
@@ -243,7 +244,7 @@ public final class Skipgram {
         if (counted.tokenCount == 0) {
             throw new DataException(description + ": the corpus is empty (no tokens)");
         }
-        Vocab vocab = Vocab.build(counted, cfg.vocab().minCount());
+        WordVocab vocab = WordVocab.build(counted, cfg.vocab().minCount());
         if (vocab.size() == 0) {
             throw new DataException(description + ": no word occurs at least vocab.min_count = "
                     + cfg.vocab().minCount() + " times (" + counted.tokenCount + " tokens)");
@@ -315,16 +316,16 @@ public final class Skipgram {
         if (similarity == null && analogies == null) {
             throw new ConfigException("", "give --similarity FILE and/or --analogies FILE");
         }
-        List<Eval.Pair> pairs = similarity == null ? null : Eval.readPairs(similarity);
-        List<Eval.Question> questions = analogies == null ? null : Eval.readQuestions(analogies);
+        List<WordEval.Pair> pairs = similarity == null ? null : WordEval.readPairs(similarity);
+        List<WordEval.Question> questions = analogies == null ? null : WordEval.readQuestions(analogies);
         Vectors v = Vectors.read(model);
         if (pairs != null) {
-            ctx.out().println("similarity " + similarity.getFileName() + ": " + Eval.similarity(v, pairs).describe());
+            ctx.out().println("similarity " + similarity.getFileName() + ": " + WordEval.similarity(v, pairs).describe());
         }
         if (questions != null) {
             ctx.out().println("analogies " + analogies.getFileName() + " (3CosAdd over the " + Math.min(restrict,
                     v.size()) + " most frequent words):");
-            for (Map.Entry<String, Eval.Score> e : Eval.analogies(v, questions, restrict).entrySet()) {
+            for (Map.Entry<String, WordEval.Score> e : WordEval.analogies(v, questions, restrict).entrySet()) {
                 ctx.out().printf(Locale.ROOT, "  %-28s %s%n", e.getKey(), e.getValue().describe());
             }
         }

@@ -15,11 +15,11 @@ import java.util.List;
  * @param probes words whose nearest neighbours are logged after each epoch
  * @param tsne   the t-SNE map of the most frequent words
  */
-public record SkipgramConfig(long seed, DataConfig data, VocabConfig vocab, TrainConfig train, ProbeConfig probes,
+public record SkipgramConfig(long seed, DataConfig data, VocabConfig vocab, SgnsConfig train, ProbeConfig probes,
                              TsneConfig tsne) {
 
     public static final SkipgramConfig DEFAULTS = new SkipgramConfig(1, DataConfig.DEFAULTS, VocabConfig.DEFAULTS,
-            TrainConfig.DEFAULTS, ProbeConfig.DEFAULTS, TsneConfig.DEFAULTS);
+            SgnsConfig.DEFAULTS, ProbeConfig.DEFAULTS, TsneConfig.DEFAULTS);
 
     void validate() {
         if (data == null || vocab == null || train == null || probes == null || tsne == null) {
@@ -69,7 +69,7 @@ public record SkipgramConfig(long seed, DataConfig data, VocabConfig vocab, Trai
     }
 
     /**
-     * The {@code train:} section.
+     * The {@code train:} section: skip-gram with negative sampling (SGNS).
      *
      * @param dims     vector size
      * @param window   maximum window radius (each position draws its radius from 1..window)
@@ -79,8 +79,10 @@ public record SkipgramConfig(long seed, DataConfig data, VocabConfig vocab, Trai
      * @param minLr    final learning rate
      * @param threads  worker threads (0 = one per core)
      */
-    public record TrainConfig(int dims, int window, int negative, int epochs, double lr, double minLr, int threads) {
-        public static final TrainConfig DEFAULTS = new TrainConfig(100, 5, 5, 5, 0.025, 0.0001, 0);
+    public record SgnsConfig(int dims, int window, int negative, int epochs, double lr, double minLr, int threads) {
+        /** = skipgram.yaml's train section (DefaultsTest). */
+        public static final SgnsConfig DEFAULTS = new SgnsConfig(/* dims */ 100, /* window */ 5, /* negative */ 5,
+                /* epochs */ 5, /* lr */ 0.025, /* min_lr */ 0.0001, /* threads */ 0);
 
         void validate() {
             Check.atLeast("train.dims", dims, 1);

@@ -7,6 +7,7 @@ import dev.dlp.data.Table;
 import dev.dlp.data.TableConfig;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -140,7 +141,7 @@ public record Encoding(List<String> inputs, Map<String, List<String>> categorica
         }
         double[] mean = new double[features.size()];
         double[] std = new double[features.size()];
-        java.util.Arrays.fill(std, 1.0);
+        Arrays.fill(std, 1.0);
         Encoding raw = new Encoding(inputs, levels, features, new double[features.size()], std.clone(),
                 cfg.target(), 0, 1);
         if (cfg.standardize()) {

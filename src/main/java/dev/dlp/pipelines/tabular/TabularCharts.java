@@ -12,6 +12,7 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Scatter plots with fitted lines and decision boundaries for the tabular pipelines. */
@@ -85,8 +86,8 @@ public final class TabularCharts {
 
     /** min and max of {@code v}, widened by 5%. */
     public static double[] range(double[] v) {
-        double lo = java.util.Arrays.stream(v).min().orElse(0);
-        double hi = java.util.Arrays.stream(v).max().orElse(1);
+        double lo = Arrays.stream(v).min().orElse(0);
+        double hi = Arrays.stream(v).max().orElse(1);
         double pad = (hi - lo) * 0.05 + 1e-9;
         return new double[]{lo - pad, hi + pad};
     }

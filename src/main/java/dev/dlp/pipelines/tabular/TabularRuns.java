@@ -5,7 +5,7 @@ import dev.dlp.config.ConfigException;
 import dev.dlp.config.ConfigLoader;
 import dev.dlp.data.DataException;
 import dev.dlp.data.Table;
-import dev.dlp.nd4j.Arrays;
+import dev.dlp.nd4j.HostArrays;
 import dev.dlp.pipelines.Launcher;
 import dev.dlp.run.AtomicFiles;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -44,7 +44,7 @@ public final class TabularRuns {
                 flat[i * d + j] = (float) x[i][j];
             }
         }
-        float[] out = g.output(false, Arrays.floats(flat, 0, x.length, d))[0].data().asFloat();
+        float[] out = g.output(false, HostArrays.floats(flat, 0, x.length, d))[0].data().asFloat();
         double[] r = new double[x.length];
         for (int i = 0; i < r.length; i++) {
             r[i] = out[i];

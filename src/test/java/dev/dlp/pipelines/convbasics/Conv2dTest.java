@@ -1,6 +1,6 @@
 package dev.dlp.pipelines.convbasics;
 
-import dev.dlp.nd4j.Arrays;
+import dev.dlp.nd4j.HostArrays;
 import dev.dlp.nd4j.Backend;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,7 +92,7 @@ class Conv2dTest {
         }
         Conv2DConfig c = Conv2DConfig.builder().kH(kH).kW(kW).sH(1).sW(1).dH(1).dW(1).paddingMode(PaddingMode.VALID)
                 .dataFormat(Conv2DConfig.NCHW).weightsFormat(WeightsFormat.YXIO).build();
-        INDArray out = Nd4j.exec(new Conv2D(Arrays.floats(in, 0, 1, iC, 6, 7), Arrays.floats(w, 0, kH, kW, iC, oC),
+        INDArray out = Nd4j.exec(new Conv2D(HostArrays.floats(in, 0, 1, iC, 6, 7), HostArrays.floats(w, 0, kH, kW, iC, oC),
                 null, c))[0];
         assertArrayEquals(new long[]{1, oC, 5, 5}, out.shape());
         for (int o = 0; o < oC; o++) {

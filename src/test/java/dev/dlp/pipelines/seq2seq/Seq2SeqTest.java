@@ -13,6 +13,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -56,11 +57,11 @@ class Seq2SeqTest {
 
     @Test
     void vocabularyPaddingAndMasks() {
-        Vocab v = Vocab.of(List.of("cab", "b"));
+        TokenVocab v = TokenVocab.of(List.of("cab", "b"));
         assertEquals(List.of('a', 'b', 'c'), v.chars());
         assertEquals(7, v.size());
-        assertArrayEquals(new int[]{6, 4, 5, Vocab.UNK}, v.encode("cabz"));
-        assertEquals("ca?", v.decode(new int[]{6, 4, Vocab.UNK, Vocab.EOS, 5}));
+        assertArrayEquals(new int[]{6, 4, 5, TokenVocab.UNK}, v.encode("cabz"));
+        assertEquals("ca?", v.decode(new int[]{6, 4, TokenVocab.UNK, TokenVocab.EOS, 5}));
         MultiDataSet b = new SeqSource(List.of(new Pairs.Pair("cab", "abc"), new Pairs.Pair("b", "b")), v)
                 .batch(null, 0, 2);
         assertArrayEquals(new long[]{2, 1, 3}, b.getFeatures(0).shape(), "encoder ids padded to the longest");
@@ -68,11 +69,11 @@ class Seq2SeqTest {
         assertArrayEquals(new long[]{2, 7, 4}, b.getLabels(0).shape());
         assertArrayEquals(new float[]{1, 1, 1, 1, 0, 0}, b.getFeaturesMaskArray(0).data().asFloat());
         assertArrayEquals(new float[]{1, 1, 1, 1, 1, 1, 0, 0}, b.getFeaturesMaskArray(1).data().asFloat());
-        assertEquals(Vocab.GO, b.getFeatures(1).getInt(0, 0, 0));
-        assertEquals(Vocab.GO, b.getFeatures(1).getInt(1, 0, 0));
+        assertEquals(TokenVocab.GO, b.getFeatures(1).getInt(0, 0, 0));
+        assertEquals(TokenVocab.GO, b.getFeatures(1).getInt(1, 0, 0));
         assertEquals(5, b.getFeatures(1).getInt(1, 0, 1), "then the target");
-        assertEquals(1.0, b.getLabels(0).getDouble(1, Vocab.EOS, 1), "label: target then <EOS>");
-        assertEquals(0.0, b.getLabels(0).getDouble(1, Vocab.EOS, 2), "padding has no label");
+        assertEquals(1.0, b.getLabels(0).getDouble(1, TokenVocab.EOS, 1), "label: target then <EOS>");
+        assertEquals(0.0, b.getLabels(0).getDouble(1, TokenVocab.EOS, 2), "padding has no label");
         assertEquals(b.getFeaturesMaskArray(1), b.getLabelsMaskArray(0));
     }
 
@@ -89,7 +90,7 @@ class Seq2SeqTest {
         a.heldout().forEach(p -> assertTrue(!train.contains(p.source()), "held-out word in training: " + p));
         a.train().forEach(p -> {
             char[] c = p.source().toCharArray();
-            java.util.Arrays.sort(c);
+            Arrays.sort(c);
             assertEquals(new String(c), p.target());
         });
         Seq2SeqConfig.Data rev = new Seq2SeqConfig.Data(Seq2SeqConfig.Task.REVERSE, "ab", 2, 3, 4, 2, "", "", 0.1);
@@ -102,7 +103,7 @@ class Seq2SeqTest {
         Seq2SeqConfig cfg = ConfigLoader.load(new ConfigLoader.Source("c", run.resolve("config.yaml"), null),
                 List.of(), Seq2SeqConfig.class, Seq2SeqConfig.DEFAULTS).value();
         ComputationGraph g = Launcher.loadModel(run, 1);
-        Vocab v = new Vocab(List.of('a', 'b', 'c'));
+        TokenVocab v = new TokenVocab(List.of('a', 'b', 'c'));
         Decoders dec = new Decoders(g, Seq2SeqPipeline.withVocab(cfg.network(), v.size()), cfg.train(), cfg.seed(),
                 v, 8);
         List<String> words = List.of("cba", "bbaac", "c", "acbcb", "aaab");

@@ -8,6 +8,7 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -69,7 +70,7 @@ class CorpusVocabTest {
     void vocabularyKeepsWordsOverMinCountMostFrequentFirstAndEncodingDropsTheRest() throws IOException {
         Corpus.Counted c = new Corpus.Counted();
         Corpus.readPlain(new StringReader("b a a c\nrare\nb a c a\nb c\n"), false, 100, c);
-        Vocab v = Vocab.build(c, 2);
+        WordVocab v = WordVocab.build(c, 2);
         assertEquals(3, v.size());
         assertEquals(List.of("a", "b", "c"), List.of(v.word(0), v.word(1), v.word(2)));
         assertEquals(4, v.count(0));
@@ -80,21 +81,21 @@ class CorpusVocabTest {
         assertEquals(4, e.rawSentences());
         assertArrayEquals(new int[]{1, 0, 0, 2, 1, 0, 2, 0, 1, 2}, e.tokens());
         assertArrayEquals(new int[]{0, 4, 8, 10}, e.sentenceStarts(), "the sentence 'rare' is dropped");
-        assertEquals(0, Vocab.build(c, 5).size());
+        assertEquals(0, WordVocab.build(c, 5).size());
     }
 
     @Test
     void subsamplingFollowsWord2vecFormulaAndTheNegativesTableCountsToThePowerThreeQuarters() {
         // f = count/total; keep = (sqrt(f/s) + 1) * s/f
-        assertEquals((Math.sqrt(0.1 / 1e-3) + 1) * 1e-3 / 0.1, Vocab.keepProbability(100, 1000, 1e-3), 1e-12);
-        assertEquals(1, Vocab.keepProbability(1, 1000, 1e-3));
-        assertEquals(1, Vocab.keepProbability(900, 1000, 0));
-        Vocab v = new Vocab(new String[]{"x", "y"}, new long[]{810_000, 500});
+        assertEquals((Math.sqrt(0.1 / 1e-3) + 1) * 1e-3 / 0.1, WordVocab.keepProbability(100, 1000, 1e-3), 1e-12);
+        assertEquals(1, WordVocab.keepProbability(1, 1000, 1e-3));
+        assertEquals(1, WordVocab.keepProbability(900, 1000, 0));
+        WordVocab v = new WordVocab(new String[]{"x", "y"}, new long[]{810_000, 500});
         int[] keep = v.keepThresholds(1e-3);
-        assertEquals(Vocab.keepProbability(810_000, 810_500, 1e-3), keep[0] / (double) (1 << 24), 1e-6);
+        assertEquals(WordVocab.keepProbability(810_000, 810_500, 1e-3), keep[0] / (double) (1 << 24), 1e-6);
         assertEquals(1 << 24, keep[1]);
         int[] table = v.unigramTable(100_000);
-        long ys = java.util.Arrays.stream(table).filter(t -> t == 1).count();
+        long ys = Arrays.stream(table).filter(t -> t == 1).count();
         double expected = Math.pow(500, 0.75) / (Math.pow(810_000, 0.75) + Math.pow(500, 0.75));
         assertEquals(expected, ys / 100_000.0, 1e-3);
         assertTrue(table[0] == 0 && table[table.length - 1] == 1);
@@ -109,7 +110,7 @@ class CorpusVocabTest {
             words[i] = "w" + i;
             sum += Math.pow(counts[i], 0.75);
         }
-        Vocab.Alias a = new Vocab(words, counts).negativesAlias();
+        WordVocab.Alias a = new WordVocab(words, counts).negativesAlias();
         double[] p = new double[counts.length];
         for (int i = 0; i < counts.length; i++) {
             double keep = a.threshold()[i] / (double) (1 << 24);

@@ -35,11 +35,11 @@ class TrainerEvalTest {
         return sb.toString();
     }
 
-    static Trainer train(String text, int threads, long seed) throws Exception {
+    static SkipgramTrainer train(String text, int threads, long seed) throws Exception {
         Corpus.Counted c = new Corpus.Counted();
         Corpus.readPlain(new java.io.StringReader(text), true, 1000, c);
-        Vocab v = Vocab.build(c, 1);
-        Trainer t = new Trainer(Corpus.encode(c, v), v, new SkipgramConfig.TrainConfig(16, 3, 5, 3, 0.025, 1e-4,
+        WordVocab v = WordVocab.build(c, 1);
+        SkipgramTrainer t = new SkipgramTrainer(Corpus.encode(c, v), v, new SkipgramConfig.SgnsConfig(16, 3, 5, 3, 0.025, 1e-4,
                 threads), 0, seed);
         t.train(threads, null);
         return t;
@@ -50,8 +50,8 @@ class TrainerEvalTest {
         Corpus.Counted c = new Corpus.Counted();
         String text = topicCorpus(1500, 7);
         Corpus.readPlain(new java.io.StringReader(text), true, 1000, c);
-        Vocab vocab = Vocab.build(c, 1);
-        Trainer t = train(text, 2, 3);
+        WordVocab vocab = WordVocab.build(c, 1);
+        SkipgramTrainer t = train(text, 2, 3);
         String[] words = new String[vocab.size()];
         for (int i = 0; i < words.length; i++) {
             words[i] = vocab.word(i);
@@ -99,7 +99,7 @@ class TrainerEvalTest {
             for (int i = 0; i < n; i++) {
                 exact += (double) a[3 + i] * b[5 + i];
             }
-            assertEquals(exact, Trainer.dot(a, 3, b, 5, n), 1e-4);
+            assertEquals(exact, SkipgramTrainer.dot(a, 3, b, 5, n), 1e-4);
             assertEquals(exact, SimdKernels.dot(a, 3, b, 5, n), 1e-4);
             float[] e = new float[n];
             float[] out = b.clone();
@@ -115,21 +115,21 @@ class TrainerEvalTest {
     void similarityFileIsParsedAndScoredWithSpearman() throws IOException {
         Path f = tmp.resolve("sim.tsv");
         Files.writeString(f, "# word1\tword2\tscore\n\nA\tb\t10\na\tc\t5\nb\tc\t1\na\tzz\t3\n");
-        List<Eval.Pair> pairs = Eval.readPairs(f);
-        assertEquals(new Eval.Pair("a", "b", 10), pairs.get(0));
+        List<WordEval.Pair> pairs = WordEval.readPairs(f);
+        assertEquals(new WordEval.Pair("a", "b", 10), pairs.get(0));
         Vectors v = new Vectors(new String[]{"a", "b", "c"}, new float[]{1, 0, 0.9f, -0.1f, 0.5f, 0.866f}, 2);
-        Eval.Similarity s = Eval.similarity(v, pairs);
+        WordEval.Similarity s = WordEval.similarity(v, pairs);
         assertEquals(1.0, s.spearman(), 1e-12);
         assertEquals(3, s.pairs());
         assertEquals(0.25, s.oovRate(), 1e-12);
         // ties get average ranks: ranks(1, 2, 2, 3) = (1, 2.5, 2.5, 4)
-        assertArrayEquals(new double[]{1, 2.5, 2.5, 4}, Eval.ranks(new double[]{1, 2, 2, 3}));
-        assertEquals(-1.0, Eval.spearman(new double[]{1, 2, 3}, new double[]{9, 5, 1}), 1e-12);
+        assertArrayEquals(new double[]{1, 2.5, 2.5, 4}, WordEval.ranks(new double[]{1, 2, 2, 3}));
+        assertEquals(-1.0, WordEval.spearman(new double[]{1, 2, 3}, new double[]{9, 5, 1}), 1e-12);
         Files.writeString(f, "a\tb\t1\na b 2\n");
-        DataException e = assertThrows(DataException.class, () -> Eval.readPairs(f));
+        DataException e = assertThrows(DataException.class, () -> WordEval.readPairs(f));
         assertTrue(e.getMessage().contains("sim.tsv:2:"), e.getMessage());
         Files.writeString(f, "a\tb\tten\n");
-        assertTrue(assertThrows(DataException.class, () -> Eval.readPairs(f)).getMessage().contains("ten"));
+        assertTrue(assertThrows(DataException.class, () -> WordEval.readPairs(f)).getMessage().contains("ten"));
     }
 
     @Test
@@ -137,18 +137,18 @@ class TrainerEvalTest {
         Path f = tmp.resolve("q.txt");
         Files.writeString(f, ": capitals\nparis france rome italy\nparis france rome spain\n"
                 + ": other\nparis france xx italy\n");
-        List<Eval.Question> qs = Eval.readQuestions(f);
+        List<WordEval.Question> qs = WordEval.readQuestions(f);
         assertEquals(3, qs.size());
         assertEquals("capitals", qs.get(0).section());
         // country = capital + (1, 0) offset direction
         Vectors v = new Vectors(new String[]{"paris", "france", "rome", "italy", "spain"},
                 new float[]{0, 1, 1, 1, 0.2f, -1, 1.2f, -1, -1, 0}, 2);
-        Map<String, Eval.Score> s = Eval.analogies(v, qs, 100);
-        assertEquals(new Eval.Score(1, 2, 0), s.get("capitals"));
-        assertEquals(new Eval.Score(0, 0, 1), s.get("other"));
-        assertEquals(new Eval.Score(1, 2, 1), s.get("overall"));
-        assertEquals(new Eval.Score(0, 0, 3), Eval.analogies(v, qs, 3).get("overall"), "italy is outside the top 3");
+        Map<String, WordEval.Score> s = WordEval.analogies(v, qs, 100);
+        assertEquals(new WordEval.Score(1, 2, 0), s.get("capitals"));
+        assertEquals(new WordEval.Score(0, 0, 1), s.get("other"));
+        assertEquals(new WordEval.Score(1, 2, 1), s.get("overall"));
+        assertEquals(new WordEval.Score(0, 0, 3), WordEval.analogies(v, qs, 3).get("overall"), "italy is outside the top 3");
         Files.writeString(f, ": s\na b c\n");
-        assertTrue(assertThrows(DataException.class, () -> Eval.readQuestions(f)).getMessage().contains("q.txt:2:"));
+        assertTrue(assertThrows(DataException.class, () -> WordEval.readQuestions(f)).getMessage().contains("q.txt:2:"));
     }
 }

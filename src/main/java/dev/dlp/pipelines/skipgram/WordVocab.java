@@ -10,13 +10,13 @@ import java.util.Map;
  * {@code AbstractCache}: counting goes through one {@code HashMap} lookup per token, and training needs only ids,
  * counts and the subsampling / negative-sampling tables built here.
  */
-public final class Vocab {
+public final class WordVocab {
     private final String[] words;
     private final long[] counts;
     private final Map<String, Integer> ids;
     private final long total;
 
-    Vocab(String[] words, long[] counts) {
+    WordVocab(String[] words, long[] counts) {
         this.words = words;
         this.counts = counts;
         this.ids = new HashMap<>(words.length * 2);
@@ -29,7 +29,7 @@ public final class Vocab {
     }
 
     /** The words of {@code c} seen at least {@code minCount} times. */
-    static Vocab build(Corpus.Counted c, int minCount) {
+    static WordVocab build(Corpus.Counted c, int minCount) {
         Integer[] order = new Integer[c.words.size()];
         int n = 0;
         for (int i = 0; i < order.length; i++) {
@@ -46,7 +46,7 @@ public final class Vocab {
             words[i] = c.words.get(kept[i]);
             counts[i] = c.counts[kept[i]];
         }
-        return new Vocab(words, counts);
+        return new WordVocab(words, counts);
     }
 
     public int size() {

@@ -3,6 +3,7 @@ package dev.dlp.pipelines.skipgram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * subsampled before the (dynamic) windows are drawn, and the learning rate decayed linearly by words processed.
  * With one thread a seed gives bit-identical vectors; with several the interleaving of updates is not reproducible.
  */
-final class Trainer {
-    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+final class SkipgramTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(SkipgramTrainer.class);
     private static final int EXP_TABLE_SIZE = 1000;
     private static final float MAX_EXP = 6;
     private static final float[] SIGMOID = new float[EXP_TABLE_SIZE];
@@ -37,7 +38,7 @@ final class Trainer {
 
     /** Called after each epoch (on the calling thread, workers stopped). */
     interface EpochListener {
-        void epochDone(int epoch, Trainer trainer);
+        void epochDone(int epoch, SkipgramTrainer trainer);
     }
 
     final int vocabSize;
@@ -47,7 +48,7 @@ final class Trainer {
     /** Output vectors of negative sampling. */
     final float[] syn1;
     private final Corpus.Encoded corpus;
-    private final SkipgramConfig.TrainConfig cfg;
+    private final SkipgramConfig.SgnsConfig cfg;
     private final int[] keep;
     private final int[] negThreshold;
     private final int[] negAlias;
@@ -57,14 +58,14 @@ final class Trainer {
     /** Polled by the workers between sentences: Ctrl-C / SIGTERM ends the epoch early. */
     private volatile java.util.function.BooleanSupplier stop = () -> false;
 
-    Trainer(Corpus.Encoded corpus, Vocab vocab, SkipgramConfig.TrainConfig cfg, double sample, long seed) {
+    SkipgramTrainer(Corpus.Encoded corpus, WordVocab vocab, SkipgramConfig.SgnsConfig cfg, double sample, long seed) {
         this.corpus = corpus;
         this.cfg = cfg;
         this.vocabSize = vocab.size();
         this.dims = cfg.dims();
         this.seed = seed;
         this.keep = vocab.keepThresholds(sample);
-        Vocab.Alias alias = vocab.negativesAlias();
+        WordVocab.Alias alias = vocab.negativesAlias();
         this.negThreshold = alias.threshold();
         this.negAlias = alias.alias();
         this.syn0 = new float[vocabSize * dims];
@@ -232,7 +233,7 @@ final class Trainer {
             final float[] s1 = syn1;
             final float[] e = neu1e;
             final int l1 = context * d;
-            java.util.Arrays.fill(e, 0f);
+            Arrays.fill(e, 0f);
             for (int k = 0; k <= negative; k++) {
                 int target;
                 float label;

@@ -13,7 +13,7 @@ import java.util.TreeSet;
  *
  * @param chars the characters, in id order from 4
  */
-public record Vocab(List<Character> chars) {
+public record TokenVocab(List<Character> chars) {
     public static final int PAD = 0;
     public static final int UNK = 1;
     public static final int GO = 2;
@@ -21,14 +21,14 @@ public record Vocab(List<Character> chars) {
     static final List<String> SPECIAL = List.of("<PAD>", "<UNK>", "<GO>", "<EOS>");
 
     /** The vocabulary of every character in {@code texts}. */
-    public static Vocab of(Collection<String> texts) {
+    public static TokenVocab of(Collection<String> texts) {
         TreeSet<Character> set = new TreeSet<>();
         for (String t : texts) {
             for (char c : t.toCharArray()) {
                 set.add(c);
             }
         }
-        return new Vocab(List.copyOf(set));
+        return new TokenVocab(List.copyOf(set));
     }
 
     public int size() {

@@ -4,13 +4,14 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import java.util.Arrays;
 
 /**
  * Heap/off-heap copies in one bulk memcpy ({@code Nd4j.create(float[])} copies element by element; every small ND4J op
  * costs microseconds of call overhead).
  */
-public final class Arrays {
-    private Arrays() {
+public final class HostArrays {
+    private HostArrays() {
     }
 
     /** A new c-order float array of {@code shape} holding {@code src[offset, offset + product(shape))}. */
@@ -31,7 +32,7 @@ public final class Arrays {
      */
     public static INDArray gatherRowsInto(float[] src, int[] rows, int from, int to, int rowLen, INDArray dst) {
         if (!contiguousFloats(dst) || dst.length() != (long) (to - from) * rowLen) {
-            throw new IllegalArgumentException("array " + java.util.Arrays.toString(dst.shape()) + " does not hold "
+            throw new IllegalArgumentException("array " + Arrays.toString(dst.shape()) + " does not hold "
                     + (to - from) + " rows of " + rowLen);
         }
         if (!Backend.hostArrays()) {
@@ -77,7 +78,7 @@ public final class Arrays {
         if (contiguousFloats(a)) {
             ((FloatPointer) a.data().addressPointer()).put(src, 0, (int) a.length());
         } else {
-            a.assign(Nd4j.createFromArray(java.util.Arrays.copyOf(src, (int) a.length())).reshape('c', a.shape()));
+            a.assign(Nd4j.createFromArray(Arrays.copyOf(src, (int) a.length())).reshape('c', a.shape()));
         }
     }
 }

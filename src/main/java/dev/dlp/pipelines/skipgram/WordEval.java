@@ -18,8 +18,8 @@ import java.util.Map;
  * Word-vector benchmarks: word-pair similarity (Spearman rho between human scores and cosines, e.g. WordSim-353)
  * and analogies (3CosAdd, e.g. Google's questions-words.txt). Words are lowercased, as gensim does by default.
  */
-public final class Eval {
-    private Eval() {
+public final class WordEval {
+    private WordEval() {
     }
 
     /** A scored word pair. */
