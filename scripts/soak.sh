@@ -5,7 +5,7 @@
 # validation loss of the last epoch, test results, main metric) must equal an uninterrupted run's digit for digit.
 #
 #   scripts/soak.sh [N] [lenet|seq2seq]      (default: 10 lenet)
-#   lenet: 20000 training examples, 4 epochs, a checkpoint per epoch; seq2seq: 3000 pairs, 4 epochs.
+#   lenet: 20000 training examples, 4 epochs, a checkpoint per epoch; seq2seq: 3000 pairs, 4 epochs, a checkpoint per epoch.
 #   Work goes to $DLP_SOAK_DIR (default: a new temp directory, kept); prints a line per run and a summary.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,7 +13,8 @@ n="${1:-10}"
 case_="${2:-lenet}"
 case "$case_" in
   lenet) args=(lenet --set data.train_limit=20000 --set train.epochs=4 --set checkpoint.every=1) ;;
-  seq2seq) args=(seq2seq --set data.train_pairs=3000 --set data.heldout_pairs=300 --set train.epochs=4) ;;
+  seq2seq) args=(seq2seq --set data.train_pairs=3000 --set data.heldout_pairs=300 --set train.epochs=4
+                 --set checkpoint.every=1) ;;
   *) echo "soak: unknown case '$case_' (lenet or seq2seq)" >&2; exit 2 ;;
 esac
 [[ "$n" =~ ^[0-9]+$ ]] || { echo "soak: N must be a number, got '$n'" >&2; exit 2; }
@@ -33,7 +34,7 @@ print(json.dumps({"status": s.get("status"), "epochs": s.get("epochs_completed")
                   "test": s.get("test"), "main": (s.get("main_metric") or {}).get("value")}, sort_keys=True))
 EOF
 }
-run_dir() { ls -d "$1/$case_"/*/ 2>/dev/null | head -1 | sed 's:/$::'; }
+run_dir() { { ls -d "$1/$case_"/*/ 2>/dev/null || true; } | head -1 | sed 's:/$::'; }
 
 echo "soak: $n x $case_, work in $work"
 t0=$(date +%s.%N)
