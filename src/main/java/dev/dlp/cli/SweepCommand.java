@@ -69,10 +69,10 @@ public final class SweepCommand implements Callable<Integer> {
             if (pipeline == null) {
                 throw new ParameterException(spec.commandLine(), "missing PIPELINE (or --resume SWEEP_DIR)");
             }
-            if (Pipelines.byName(pipeline).isEmpty()) {
+            if (!Sweep.sweepable().contains(pipeline)) {
                 throw new ParameterException(spec.commandLine(), "unknown pipeline '" + pipeline + "'"
-                        + Suggest.hint(pipeline, Pipelines.names()) + " (one of: "
-                        + String.join(", ", Pipelines.names()) + ")");
+                        + Suggest.hint(pipeline, Sweep.sweepable()) + " (one of: "
+                        + String.join(", ", Sweep.sweepable()) + ")");
             }
         }
         if (parallel < 1) {

@@ -13,6 +13,7 @@ import dev.dlp.nd4j.Backend;
 import dev.dlp.run.AtomicFiles;
 import dev.dlp.run.BuildInfo;
 import dev.dlp.run.Liveness;
+import dev.dlp.run.RunRecord;
 import dev.dlp.run.RunDir;
 import dev.dlp.run.StateConflictException;
 import dev.dlp.run.Summary;
@@ -137,7 +138,7 @@ public final class Launcher {
             p.report(cfg, ctx, g, data, run, summary);
             LOG.info("report: done ({} s)", secs(tr));
         }
-        summary.put("finished", Instant.now().toString()).put("wall_s", round(secs(t0))).save();
+        RunRecord.close(summary, t0);
         ctx.out().println("status: " + result.status() + " (" + result.epochsCompleted() + " epochs, "
                 + Math.round(result.samplesPerSec()) + " samples/s)");
         ctx.out().flush();
@@ -211,30 +212,15 @@ public final class Launcher {
         return state;
     }
 
-    /** Writes the resolved config, the overrides and the summary's opening fields (status running). */
-    private static <C extends PipelineConfig, D> Summary openRun(Pipeline<C, D> p, RunDir run, Start start, Resolved<C> r,
-                                                             C cfg) {
-        String name = start.source().name();
-        AtomicFiles.writeString(run.configFile(), "# resolved config of this run (" + name + " + overrides);"
-                + " rerun: dlp " + p.name() + " --config " + run.configFile() + "\n" + r.loaded().toYaml());
-        appendOverrides(run, start.overrides(), start.resuming());
-        Summary summary = start.resuming() ? Summary.read(run.summaryFile()) : Summary.create(run.summaryFile());
+    /** The run's config, overrides and opening summary (status running), with the backend. */
+    private static <C extends PipelineConfig, D> Summary openRun(Pipeline<C, D> p, RunDir run, Start start,
+                                                                Resolved<C> r, C cfg) {
+        Summary summary = RunRecord.open(run, new RunRecord.Origin(p.name(), start.source(), start.overrides(),
+                r.loaded(), cfg.seed(), start.resuming()));
         Map<String, Object> backend = Backend.describe();
-        summary.put("pipeline", p.name()).put("run_dir", run.path().toString()).put("config", name)
-                .put("status", Summary.RUNNING).put("seed", cfg.seed())
-                .put(start.resuming() ? "resumed" : "started", Instant.now().toString())
-                .put("process", Liveness.thisProcess())
-                .put("backend", backend).put("threads", backend.get("threads"))
-                .put("versions", Map.of("dlp", BuildInfo.version(), "dl4j", BuildInfo.DL4J_VERSION,
-                        "java", System.getProperty("java.version")))
-                .put("git_commit", BuildInfo.gitCommit());
+        summary.put("backend", backend).put("threads", backend.get("threads"));
         if (start.resuming() && start.checkpoint() == null) {
             summary.put("restarted", Instant.now().toString());
-        }
-        String sweep = System.getenv("DLP_SWEEP"); // set by dlp sweep for its child runs: "<sweep id>:<point>"
-        if (sweep != null && sweep.contains(":")) {
-            summary.put("sweep", Map.of("id", sweep.substring(0, sweep.lastIndexOf(':')),
-                    "point", sweep.substring(sweep.lastIndexOf(':') + 1)));
         }
         summary.save();
         return summary;
@@ -308,20 +294,6 @@ public final class Launcher {
     public static final class TrainingFailed extends RuntimeException {
         public TrainingFailed(String message) {
             super(message);
-        }
-    }
-
-    private static void appendOverrides(RunDir run, List<String> overrides, boolean resumed) {
-        StringBuilder sb = new StringBuilder();
-        if (resumed) {
-            sb.append("# resumed ").append(Instant.now()).append('\n');
-        }
-        overrides.forEach(s -> sb.append(s).append('\n'));
-        try {
-            Files.writeString(run.resolve("overrides.txt"), sb.toString(), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

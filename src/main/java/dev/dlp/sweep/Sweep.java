@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.dlp.config.ConfigException;
+import dev.dlp.pipelines.skipgram.SkipgramConfig;
 import dev.dlp.config.ConfigLoader;
 import dev.dlp.run.AtomicFiles;
 import dev.dlp.run.RunDir;
@@ -33,6 +34,15 @@ import java.util.concurrent.Future;
  */
 public final class Sweep {
     private static final Logger LOG = LoggerFactory.getLogger(Sweep.class);
+
+    private static final String SKIPGRAM = dev.dlp.pipelines.skipgram.Skipgram.NAME;
+
+    /** The subcommands a sweep can run: every DL4J pipeline, and skipgram. */
+    public static List<String> sweepable() {
+        List<String> all = new ArrayList<>(dev.dlp.pipelines.Pipelines.names());
+        all.add(SKIPGRAM);
+        return all;
+    }
 
     /** What to sweep. {@code resume} non-null continues an earlier sweep directory. */
     public record Options(String pipeline, String config, List<String> sets, List<Points.Grid> grids,
@@ -137,14 +147,18 @@ public final class Sweep {
      */
     private void checkPoints(List<Map<String, String>> points) {
         dev.dlp.pipelines.Pipeline<?, ?> p = dev.dlp.pipelines.Pipelines.byName(o.pipeline()).orElse(null);
-        if (p == null) {
-            return;   // not a DL4J pipeline: its own command checks its config
-        }
         for (int i = 0; i < points.size(); i++) {
             List<String> overrides = new ArrayList<>(o.sets());
             points.get(i).forEach((k, v) -> overrides.add(k + "=" + v));
             try {
-                dev.dlp.pipelines.Launcher.resolve(p, ConfigLoader.resolve(o.config(), p.defaultConfig()), overrides);
+                if (p != null) {
+                    dev.dlp.pipelines.Launcher.resolve(p, ConfigLoader.resolve(o.config(), p.defaultConfig()),
+                            overrides);
+                } else {
+                    ConfigLoader.Source src = ConfigLoader.resolve(o.config(), SKIPGRAM);
+                    ConfigLoader.load(src, overrides, SkipgramConfig.class, SkipgramConfig.DEFAULTS).value()
+                            .validate();
+                }
             } catch (ConfigException e) {
                 throw new ConfigException("--grid", "point " + i + " " + points.get(i) + ": " + e.getMessage());
             }

@@ -99,6 +99,21 @@ class SweepTest {
     }
 
     @Test
+    void skipgramSweeps() throws IOException {
+        Path corpus = tmp.resolve("topics.txt");
+        Files.writeString(corpus, dev.dlp.pipelines.skipgram.TrainerEvalTest.topicCorpus(200, 4));
+        Path root = tmp.resolve("models");
+        TestCli.Outcome o = TestCli.run("sweep", "skipgram", "--runs-root", root.toString(), "--grid",
+                "train.epochs=1,2", "--set", "data.corpus=" + corpus, "--set", "train.dims=8", "--set",
+                "vocab.min_count=2", "--set", "tsne.words=0");
+        assertEquals(0, o.exit(), o.toString());
+        assertTrue(o.out().contains("2 of 2 points completed"), o.out());
+        try (Stream<Path> s = Files.list(root.resolve("skipgram"))) {
+            assertEquals(2, s.count());
+        }
+    }
+
+    @Test
     void anUnknownOrBadGridValueIsBadInputBeforeAnyPointStarts() {
         TestCli.Outcome o = TestCli.run("sweep", "lenet", "--grid", "train.epoch=1,2", "--runs-root", tmp.toString());
         assertEquals(2, o.exit(), o.toString());

@@ -6,6 +6,8 @@ import dev.dlp.nd4j.Backend;
 import dev.dlp.pipelines.Context;
 import dev.dlp.run.AtomicFiles;
 import dev.dlp.run.RunDir;
+import dev.dlp.run.RunRecord;
+import dev.dlp.run.Summary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,10 +148,11 @@ public final class ConvBasics {
         }
 
         // phase 3: run directory
+        long started = System.nanoTime();
         Path dir = outputDir(o);
-        AtomicFiles.writeString(dir.resolve("config.yaml"), "# resolved config of this run (" + source.name()
-                + (overrides.isEmpty() ? "" : " + " + String.join(" ", overrides)) + "); rerun: dlp " + NAME
-                + " --config " + dir.resolve("config.yaml") + "\n" + loaded.toYaml());
+        Summary summary = RunRecord.open(RunDir.open(dir), new RunRecord.Origin(NAME, source, overrides, loaded,
+                cfg.seed(), false));
+        summary.put("input", input.description()).put("combinations", cases.size()).save();
         ctx.out().println("run: " + dir);
 
         // phase 4: convolve
@@ -172,6 +175,8 @@ public final class ConvBasics {
         AtomicFiles.writeString(dir.resolve("shapes.txt"), table);
         Path png = dir.resolve(NAME + ".png");
         ConvBasicsPicture.write(png, input, cases, outputs, parsed.paddings().size());
+        summary.put("status", Summary.COMPLETED);
+        RunRecord.close(summary, started);
         ctx.out().println("wrote " + png);
         ctx.out().flush();
         return 0;

@@ -7,7 +7,9 @@ import dev.dlp.nd4j.Backend;
 import dev.dlp.pipelines.Context;
 import dev.dlp.run.AtomicFiles;
 import dev.dlp.run.BuildInfo;
+import dev.dlp.run.Liveness;
 import dev.dlp.run.RunDir;
+import dev.dlp.run.RunRecord;
 import dev.dlp.run.Summary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,30 +100,25 @@ public final class Skipgram {
 
         // phase 3: run directory
         RunDir run = RunDir.create(o.runsRoot(), NAME, o.runName());
-        AtomicFiles.writeString(run.configFile(), "# resolved config of this run (" + source.name()
-                + (overrides.isEmpty() ? "" : " + " + String.join(" ", overrides)) + "); rerun: dlp " + NAME
-                + " --config " + run.configFile() + "\n" + loaded.toYaml());
         int threads = cfg.train().effectiveThreads();
-        Summary summary = Summary.create(run.summaryFile());
-        summary.put("pipeline", NAME).put("run_dir", run.path().toString()).put("config", source.name())
-                .put("status", Summary.RUNNING).put("seed", cfg.seed()).put("started", Instant.now().toString())
-                .put("corpus", d.description()).put("tokens", d.corpus().rawTokens())
+        Summary summary = RunRecord.open(run, new RunRecord.Origin(NAME, source, overrides, loaded, cfg.seed(),
+                false));
+        summary.put("corpus", d.description()).put("tokens", d.corpus().rawTokens())
                 .put("sentences", d.corpus().rawSentences()).put("vocab", vocab.size())
-                .put("vocab_tokens", vocab.totalCount()).put("threads", threads)
-                .put("versions", Map.of("dlp", BuildInfo.version(), "dl4j", BuildInfo.DL4J_VERSION,
-                        "java", System.getProperty("java.version")))
-                .put("git_commit", BuildInfo.gitCommit()).save();
+                .put("vocab_tokens", vocab.totalCount()).put("threads", threads).save();
         ctx.out().println("run: " + run);
         ctx.out().flush();
-        try (dev.dlp.train.StopSignal stop = dev.dlp.train.StopSignal.install()) {
+        try (dev.dlp.train.StopSignal stop = dev.dlp.train.StopSignal.install();
+             Liveness alive = Liveness.start(run.path())) {
             try {
                 int code = trainAndWrite(cfg, d, threads, run, summary, ctx, stop);
-                summary.put("wall_seconds", round((System.nanoTime() - started) / 1e9)).save();
+                RunRecord.close(summary, started);
                 return code;
             } catch (InterruptedException e) {
                 // Ctrl-C / SIGTERM: no checkpoints here (a Brown run takes seconds), so say so and exit 130 / 143
                 summary.put("status", Summary.INTERRUPTED).put("message", e.getMessage() + "; no vectors written, "
-                        + "rerun to train").put("wall_seconds", round((System.nanoTime() - started) / 1e9)).save();
+                        + "rerun to train");
+                RunRecord.close(summary, started);
                 LOG.warn("{}: no vectors written; rerun to train", e.getMessage());
                 return stop.requested() ? stop.exitCode() : 130;
             } catch (RuntimeException e) {

@@ -21,7 +21,7 @@ public record SkipgramConfig(long seed, DataConfig data, VocabConfig vocab, Sgns
     public static final SkipgramConfig DEFAULTS = new SkipgramConfig(1, DataConfig.DEFAULTS, VocabConfig.DEFAULTS,
             SgnsConfig.DEFAULTS, ProbeConfig.DEFAULTS, TsneConfig.DEFAULTS);
 
-    void validate() {
+    public void validate() {
         if (data == null || vocab == null || train == null || probes == null || tsne == null) {
             throw new ConfigException("", "a section is null");
         }

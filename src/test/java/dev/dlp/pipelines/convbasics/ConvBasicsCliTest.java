@@ -52,6 +52,11 @@ class ConvBasicsCliTest {
                 run.resolve("config.yaml"), null), List.of(), ConvBasicsConfig.class, ConvBasicsConfig.DEFAULTS)
                 .value();
         assertEquals(ConvBasicsConfig.DEFAULTS, resolved);
+        // a run like the others: summary.json, listed by dlp runs
+        TestCli.Outcome runs = TestCli.run("runs", "conv-basics", "--runs-root", tmp.resolve("models").toString(),
+                "--csv");
+        assertEquals(0, runs.exit(), runs.toString());
+        assertTrue(runs.out().contains(run.getFileName() + ",completed,"), runs.out());
     }
 
     @Test

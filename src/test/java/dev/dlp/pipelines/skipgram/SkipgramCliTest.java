@@ -47,6 +47,9 @@ class SkipgramCliTest {
         assertTrue(o.out().startsWith("run: " + run + "\n"), o.out());
         assertTrue(o.out().contains("vocab: 30 words (min_count 2)"), o.out());
         assertTrue(o.out().contains("  a1 -> "), o.out());
+        TestCli.Outcome runs = TestCli.run("runs", "skipgram", "--runs-root", tmp.resolve("models").toString(),
+                "--csv");
+        assertTrue(runs.out().contains(run.getFileName() + ",completed,"), runs.out());
 
         List<String> lines = Files.readAllLines(run.resolve("vectors.txt"));
         assertEquals("30 12", lines.get(0));

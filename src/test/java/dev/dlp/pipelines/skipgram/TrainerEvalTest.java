@@ -17,12 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The trainer on a corpus with planted structure, its kernels, and the benchmark parsers and scores. */
-class TrainerEvalTest {
+public class TrainerEvalTest {
     @TempDir
     Path tmp;
 
     /** Two disjoint topics of 15 words; every sentence uses one topic only. */
-    static String topicCorpus(int sentences, long seed) {
+    public static String topicCorpus(int sentences, long seed) {
         Random r = new Random(seed);
         StringBuilder sb = new StringBuilder();
         for (int s = 0; s < sentences; s++) {
