@@ -136,6 +136,7 @@ public final class Launcher {
         if (result.status().equals(Summary.COMPLETED)) {
             long tr = System.nanoTime();
             p.report(cfg, ctx, g, data, run, summary);
+            summary.put("status", Summary.COMPLETED);   // only now: a run killed during its report is not complete
             LOG.info("report: done ({} s)", secs(tr));
         }
         RunRecord.close(summary, t0);
@@ -264,7 +265,9 @@ public final class Launcher {
         best.put("metric", cfg.train().earlyStopping().metric());
         best.put("value", Double.isNaN(result.bestMetric()) ? null : result.bestMetric());
         best.put("epoch", result.bestEpoch());
-        summary.put("status", result.status()).put("epochs_completed", result.epochsCompleted())
+        // (completed is said after the report; until then the run is still running)
+        String status = result.status().equals(Summary.COMPLETED) ? Summary.RUNNING : result.status();
+        summary.put("status", status).put("epochs_completed", result.epochsCompleted())
                 .put("iterations", result.iterations()).put("final", result.lastRow()).put("best", best)
                 .put("early_stopped", result.earlyStopped())
                 .put("train_samples_per_sec", result.samplesPerSec()).put("train_wall_s", round(result.wallSeconds()))
