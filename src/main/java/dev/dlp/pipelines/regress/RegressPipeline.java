@@ -90,6 +90,40 @@ public final class RegressPipeline implements Pipeline<RegressConfig, TabularDat
                        Summary summary) {
         TabularData d = prepared.data();
         boolean logistic = cfg.model().kind() == RegressConfig.Kind.LOGISTIC;
+        Fit fit = fit(g, d, logistic);
+        Map<String, Object> res = new LinkedHashMap<>();
+        res.put("kind", cfg.model().kind().toString());
+        res.put("reference", logistic ? "newton (IRLS) logistic regression" : "closed-form least squares");
+        res.put("relative_coefficient_difference", fit.relDiff());
+        StringBuilder metricsText = new StringBuilder();
+        String[] splits = {"train", "test"};
+        TabularData.Split[] sets = {d.train(), d.test()};
+        for (int s = 0; s < 2; s++) {
+            res.put(splits[s], splitMetrics(splits[s], sets[s], d, g, fit, logistic, metricsText,
+                    s == 1 ? summary : null));
+        }
+        summary.put("regression", res);
+        String table = writeCoefficients(run, d, fit, logistic);
+        TabularRuns.saveEncoding(run.path(), d.encoding(), logistic ? "probability of " + d.encoding().target() + "=1"
+                : d.encoding().target());
+        Charts.curves(run.resolve("loss.png"), new MetricsLog(run.path()).rows(), List.of(
+                new Charts.Panel("loss per epoch", logistic ? "log-loss" : "mean squared error",
+                        List.of("train_loss", "val_loss"))));
+        fitPicture(run.resolve("fit.png"), d, g, fit.gd(), logistic);
+        ctx.out().print(table);
+        ctx.out().print(metricsText);
+        ctx.out().printf(Locale.ROOT, "relative difference of the coefficients to the %s: %.3g%n",
+                logistic ? "Newton solution" : "closed form", fit.relDiff());
+    }
+
+    /**
+     * The trained coefficients and the reference solution's: {@code gd}/{@code ref} in original units,
+     * {@code refStd} on the standardised scale the network works on.
+     */
+    record Fit(double[] gd, double[] ref, double[] refStd, double relDiff) {
+    }
+
+    private static Fit fit(ComputationGraph g, TabularData d, boolean logistic) {
         String out = g.getConfiguration().getNetworkOutputs().get(0);   // the output layer, whatever its name
         double[] w = g.getLayer(out).getParam("W").dup().data().asDouble();
         double b = g.getLayer(out).getParam("b").getDouble(0);
@@ -103,70 +137,58 @@ public final class RegressPipeline implements Pipeline<RegressConfig, TabularDat
         double[] refStd = logistic ? Baselines.logistic(d.train().x(), d.train().y())
                 : Baselines.leastSquares(d.train().x(), d.train().y());
         double[] gd = d.encoding().toOriginalUnits(gdStd[0], Arrays.copyOfRange(gdStd, 1, gdStd.length));
-        double[] ref = d.encoding().toOriginalUnits(refStd[0], Arrays.copyOfRange(refStd, 1,
-                refStd.length));
-        double relDiff = relativeDifference(gd, ref);
+        double[] ref = d.encoding().toOriginalUnits(refStd[0], Arrays.copyOfRange(refStd, 1, refStd.length));
+        return new Fit(gd, ref, refStd, relativeDifference(gd, ref));
+    }
 
-        Map<String, Object> res = new LinkedHashMap<>();
-        res.put("kind", cfg.model().kind().toString());
-        res.put("reference", logistic ? "newton (IRLS) logistic regression" : "closed-form least squares");
-        res.put("relative_coefficient_difference", relDiff);
-        String[] splits = {"train", "test"};
-        TabularData.Split[] sets = {d.train(), d.test()};
-        StringBuilder metricsText = new StringBuilder();
-        for (int s = 0; s < 2; s++) {
-            double[] y = sets[s].y();
-            double[] pGd = d.predict(g, sets[s].x());
-            double[] zRef = Baselines.linear(sets[s].x(), refStd);
-            double[] pRef = logistic ? Baselines.sigmoid(zRef) : zRef;
-            Map<String, Object> m = new LinkedHashMap<>();
-            if (logistic) {
-                m.put("gd_accuracy", Metrics.accuracy(y, pGd));
-                m.put("gd_log_loss", Metrics.logLoss(y, pGd));
-                m.put("reference_accuracy", Metrics.accuracy(y, pRef));
-                m.put("reference_log_loss", Metrics.logLoss(y, pRef));
-                metricsText.append(String.format(Locale.ROOT, "%-5s accuracy %.4f (reference %.4f), log-loss %.4f "
-                        + "(reference %.4f)%n", splits[s], Metrics.accuracy(y, pGd), Metrics.accuracy(y, pRef),
-                        Metrics.logLoss(y, pGd), Metrics.logLoss(y, pRef)));
-            } else {
-                m.put("gd_rmse", Metrics.rmse(y, pGd));
-                m.put("gd_r2", Metrics.r2(y, pGd));
-                m.put("closed_form_rmse", Metrics.rmse(y, pRef));
-                m.put("closed_form_r2", Metrics.r2(y, pRef));
-                metricsText.append(String.format(Locale.ROOT, "%-5s RMSE %.4f (closed form %.4f), R² %.4f "
-                        + "(closed form %.4f)%n", splits[s], Metrics.rmse(y, pGd), Metrics.rmse(y, pRef),
-                        Metrics.r2(y, pGd), Metrics.r2(y, pRef)));
-            }
-            res.put(splits[s], m);
-            if (s == 1) {
-                if (logistic) {
-                    summary.mainMetric("test_accuracy", Metrics.accuracy(y, pGd), true);
-                } else {
-                    summary.mainMetric("test_rmse", Metrics.rmse(y, pGd), false);
-                }
-            }
+    /** One split's metrics for the network and the reference; the main metric when {@code summary} is given. */
+    private static Map<String, Object> splitMetrics(String name, TabularData.Split set, TabularData d,
+                                                    ComputationGraph g, Fit fit, boolean logistic, StringBuilder text,
+                                                    Summary summary) {
+        double[] y = set.y();
+        double[] pGd = d.predict(g, set.x());
+        double[] zRef = Baselines.linear(set.x(), fit.refStd());
+        double[] pRef = logistic ? Baselines.sigmoid(zRef) : zRef;
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (logistic) {
+            m.put("gd_accuracy", Metrics.accuracy(y, pGd));
+            m.put("gd_log_loss", Metrics.logLoss(y, pGd));
+            m.put("reference_accuracy", Metrics.accuracy(y, pRef));
+            m.put("reference_log_loss", Metrics.logLoss(y, pRef));
+            text.append(String.format(Locale.ROOT, "%-5s accuracy %.4f (reference %.4f), log-loss %.4f "
+                    + "(reference %.4f)%n", name, Metrics.accuracy(y, pGd), Metrics.accuracy(y, pRef),
+                    Metrics.logLoss(y, pGd), Metrics.logLoss(y, pRef)));
+        } else {
+            m.put("gd_rmse", Metrics.rmse(y, pGd));
+            m.put("gd_r2", Metrics.r2(y, pGd));
+            m.put("closed_form_rmse", Metrics.rmse(y, pRef));
+            m.put("closed_form_r2", Metrics.r2(y, pRef));
+            text.append(String.format(Locale.ROOT, "%-5s RMSE %.4f (closed form %.4f), R² %.4f "
+                    + "(closed form %.4f)%n", name, Metrics.rmse(y, pGd), Metrics.rmse(y, pRef),
+                    Metrics.r2(y, pGd), Metrics.r2(y, pRef)));
         }
-        summary.put("regression", res);
+        if (summary != null && logistic) {
+            summary.mainMetric("test_accuracy", Metrics.accuracy(y, pGd), true);
+        } else if (summary != null) {
+            summary.mainMetric("test_rmse", Metrics.rmse(y, pGd), false);
+        }
+        return m;
+    }
+
+    /** coefficients.csv; returns the same as a printable table. */
+    private static String writeCoefficients(RunDir run, TabularData d, Fit fit, boolean logistic) {
         StringBuilder coef = new StringBuilder("term,gradient_descent,reference\n");
         List<String> names = new ArrayList<>(List.of("(intercept)"));
         names.addAll(d.encoding().features());
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-18s %14s %14s%n", "term",
                 "grad. descent", logistic ? "newton" : "closed form"));
-        for (int j = 0; j < gd.length; j++) {
-            coef.append(String.format(Locale.ROOT, "%s,%.10g,%.10g%n", names.get(j), gd[j], ref[j]));
-            table.append(String.format(Locale.ROOT, "%-18s %14.6g %14.6g%n", names.get(j), gd[j], ref[j]));
+        for (int j = 0; j < fit.gd().length; j++) {
+            coef.append(String.format(Locale.ROOT, "%s,%.10g,%.10g%n", names.get(j), fit.gd()[j], fit.ref()[j]));
+            table.append(String.format(Locale.ROOT, "%-18s %14.6g %14.6g%n", names.get(j), fit.gd()[j],
+                    fit.ref()[j]));
         }
         AtomicFiles.writeString(run.resolve("coefficients.csv"), coef.toString());
-        TabularRuns.saveEncoding(run.path(), d.encoding(), logistic ? "probability of " + d.encoding().target() + "=1"
-                : d.encoding().target());
-        Charts.curves(run.resolve("loss.png"), new MetricsLog(run.path()).rows(), List.of(
-                new Charts.Panel("loss per epoch", logistic ? "log-loss" : "mean squared error",
-                        List.of("train_loss", "val_loss"))));
-        fitPicture(run.resolve("fit.png"), d, g, gd, logistic);
-        ctx.out().print(table);
-        ctx.out().print(metricsText);
-        ctx.out().printf(Locale.ROOT, "relative difference of the coefficients to the %s: %.3g%n",
-                logistic ? "Newton solution" : "closed form", relDiff);
+        return table.toString();
     }
 
     /** ||a - b|| / ||b||. */

@@ -14,19 +14,7 @@ final class ExactTsne {
     /** 2-D coordinates of the rows of {@code x} (n x dims), by squared Euclidean distance. */
     static double[][] embed(double[][] x, double perplexity, int iterations, double lr, long seed) {
         int n = x.length;
-        double[][] d = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                double s = 0;
-                for (int k = 0; k < x[i].length; k++) {
-                    double t = x[i][k] - x[j][k];
-                    s += t * t;
-                }
-                d[i][j] = s;
-                d[j][i] = s;
-            }
-        }
-        double[][] p = affinities(d, perplexity);
+        double[][] p = affinities(squaredDistances(x), perplexity);
         SplittableRandom r = new SplittableRandom(seed);
         double[][] y = new double[n][2];
         double[][] step = new double[n][2];
@@ -42,17 +30,7 @@ final class ExactTsne {
         for (int it = 0; it < iterations; it++) {
             double exaggeration = it < exaggerated ? 12 : 1;
             double momentum = it < exaggerated ? 0.5 : 0.8;
-            double sum = 0;
-            for (int i = 0; i < n; i++) {
-                for (int j = i + 1; j < n; j++) {
-                    double dx = y[i][0] - y[j][0];
-                    double dy = y[i][1] - y[j][1];
-                    double v = 1 / (1 + dx * dx + dy * dy);
-                    q[i][j] = v;
-                    q[j][i] = v;
-                    sum += 2 * v;
-                }
-            }
+            double sum = studentT(y, q);
             for (int i = 0; i < n; i++) {
                 double gx = 0;
                 double gy = 0;
@@ -70,20 +48,61 @@ final class ExactTsne {
                     step[i][c] = momentum * step[i][c] - lr * gains[i][c] * g[c];
                 }
             }
-            double mx = 0;
-            double my = 0;
-            for (int i = 0; i < n; i++) {
-                y[i][0] += step[i][0];
-                y[i][1] += step[i][1];
-                mx += y[i][0] / n;
-                my += y[i][1] / n;
-            }
-            for (double[] row : y) {
-                row[0] -= mx;
-                row[1] -= my;
-            }
+            moveAndCentre(y, step);
         }
         return y;
+    }
+
+    /** Pairwise squared Euclidean distances of the rows of {@code x}. */
+    private static double[][] squaredDistances(double[][] x) {
+        int n = x.length;
+        double[][] d = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                double s = 0;
+                for (int k = 0; k < x[i].length; k++) {
+                    double t = x[i][k] - x[j][k];
+                    s += t * t;
+                }
+                d[i][j] = s;
+                d[j][i] = s;
+            }
+        }
+        return d;
+    }
+
+    /** The Student-t kernel {@code 1 / (1 + |yi - yj|²)} of every pair into {@code q}; returns its sum. */
+    private static double studentT(double[][] y, double[][] q) {
+        int n = y.length;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                double dx = y[i][0] - y[j][0];
+                double dy = y[i][1] - y[j][1];
+                double v = 1 / (1 + dx * dx + dy * dy);
+                q[i][j] = v;
+                q[j][i] = v;
+                sum += 2 * v;
+            }
+        }
+        return sum;
+    }
+
+    /** Applies the steps, then moves the embedding's mean back to the origin. */
+    private static void moveAndCentre(double[][] y, double[][] step) {
+        int n = y.length;
+        double mx = 0;
+        double my = 0;
+        for (int i = 0; i < n; i++) {
+            y[i][0] += step[i][0];
+            y[i][1] += step[i][1];
+            mx += y[i][0] / n;
+            my += y[i][1] / n;
+        }
+        for (double[] row : y) {
+            row[0] -= mx;
+            row[1] -= my;
+        }
     }
 
     /** Symmetrised joint probabilities: each row's conditional distribution has the given perplexity. */

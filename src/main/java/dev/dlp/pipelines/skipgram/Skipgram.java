@@ -132,15 +132,7 @@ public final class Skipgram {
                                      Context ctx, dev.dlp.train.StopSignal stop) throws InterruptedException {
         WordVocab vocab = d.vocab();
         // phase 4: train
-        List<Integer> probes = new ArrayList<>();
-        for (String w : cfg.probes().words()) {
-            int id = vocab.id(w.toLowerCase(Locale.ROOT));
-            if (id < 0) {
-                LOG.warn("probe word '{}' is not in the vocabulary; skipped", w);
-            } else {
-                probes.add(id);
-            }
-        }
+        List<Integer> probes = probeIds(cfg, vocab);
         LOG.info("train: skip-gram, {} dims, window {}, {} negatives, {} epochs, lr {} -> {}, sample {}, "
                         + "{} threads", cfg.train().dims(), cfg.train().window(), cfg.train().negative(),
                 cfg.train().epochs(), cfg.train().lr(), cfg.train().minLr(), cfg.vocab().sample(), threads);
@@ -175,20 +167,7 @@ public final class Skipgram {
         summary.put("train_seconds", round(trainSeconds)).put("vocab_seconds", round(d.seconds()))
                 .put("words_per_sec", Math.round(wps)).put("words_per_sec_with_vocab", Math.round(wpsWithVocab))
                 .put("probe_neighbours", lastNeighbours).save();
-        int n = Math.min(cfg.tsne().words(), vocab.size());
-        if (n >= 10 && cfg.tsne().perplexity() < (n - 1) / 3.0) {
-            long t0 = System.nanoTime();
-            Backend.init(threads);
-            double[][] xy = TsneMap.embed(trainer.syn0, n, trainer.dims, cfg.tsne(), cfg.seed());
-            TsneMap.draw(run.resolve("tsne.png"), xy, Arrays.copyOf(names, n), String.format(Locale.ROOT,
-                    "t-SNE of the %d most frequent words (%s, %d dims, perplexity %.0f)", n, d.description(),
-                    trainer.dims, cfg.tsne().perplexity()));
-            LOG.info(String.format(Locale.ROOT, "tsne: %d words, %d iterations (%.1f s)", n,
-                    cfg.tsne().iterations(), (System.nanoTime() - t0) / 1e9));
-        } else if (cfg.tsne().words() > 0) {
-            LOG.warn("tsne: skipped, the vocabulary has {} words (needs >= 10 and perplexity < (words - 1) / 3)",
-                    vocab.size());
-        }
+        tsne(cfg, d, trainer, names, threads, run);
         summary.put("status", Summary.COMPLETED).put("finished", Instant.now().toString()).save();
 
         ctx.out().printf(Locale.ROOT, "corpus: %s, %d tokens, %d sentences%n", d.description(),
@@ -202,6 +181,39 @@ public final class Skipgram {
         ctx.out().println("wrote " + run.resolve(Vectors.FILE));
         ctx.out().flush();
         return 0;
+    }
+
+    /** The vocabulary ids of the probe words (those not in it are skipped, with a warning). */
+    private static List<Integer> probeIds(SkipgramConfig cfg, WordVocab vocab) {
+        List<Integer> probes = new ArrayList<>();
+        for (String w : cfg.probes().words()) {
+            int id = vocab.id(w.toLowerCase(Locale.ROOT));
+            if (id < 0) {
+                LOG.warn("probe word '{}' is not in the vocabulary; skipped", w);
+            } else {
+                probes.add(id);
+            }
+        }
+        return probes;
+    }
+
+    /** tsne.png of the most frequent words, when the vocabulary is large enough for the perplexity. */
+    private static void tsne(SkipgramConfig cfg, Data d, SkipgramTrainer trainer, String[] names, int threads,
+                             RunDir run) {
+        int n = Math.min(cfg.tsne().words(), d.vocab().size());
+        if (n >= 10 && cfg.tsne().perplexity() < (n - 1) / 3.0) {
+            long t0 = System.nanoTime();
+            Backend.init(threads);
+            double[][] xy = TsneMap.embed(trainer.syn0, n, trainer.dims, cfg.tsne(), cfg.seed());
+            TsneMap.draw(run.resolve("tsne.png"), xy, Arrays.copyOf(names, n), String.format(Locale.ROOT,
+                    "t-SNE of the %d most frequent words (%s, %d dims, perplexity %.0f)", n, d.description(),
+                    trainer.dims, cfg.tsne().perplexity()));
+            LOG.info(String.format(Locale.ROOT, "tsne: %d words, %d iterations (%.1f s)", n,
+                    cfg.tsne().iterations(), (System.nanoTime() - t0) / 1e9));
+        } else if (cfg.tsne().words() > 0) {
+            LOG.warn("tsne: skipped, the vocabulary has {} words (needs >= 10 and perplexity < (words - 1) / 3)",
+                    d.vocab().size());
+        }
     }
 
     private static double round(double s) {
