@@ -17,13 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@dev.dlp.CpuBackendOnly
 class FastAdamTest {
-    /** The fast paths work on host (CPU backend) arrays; on another backend they stand aside by design. */
-    @org.junit.jupiter.api.BeforeAll
-    static void cpuBackendOnly() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(dev.dlp.nd4j.Backend.hostArrays(), "needs ND4J's CPU backend");
-    }
-
 
     /**
      * Largest difference relative to the largest value (elementwise ratios blow up where m crosses zero: float

@@ -26,13 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link FastDense} computes the same function and gradients as DL4J's dense layer. */
+@dev.dlp.CpuBackendOnly
 class FastDenseTest {
-    /** The fast paths work on host (CPU backend) arrays; on another backend they stand aside by design. */
-    @org.junit.jupiter.api.BeforeAll
-    static void cpuBackendOnly() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(dev.dlp.nd4j.Backend.hostArrays(), "needs ND4J's CPU backend");
-    }
-
     private static final int IN = 9;
 
     /** {@code x -> d1 -> d2 -> out (mse)}: d1 reads the model input, d2 does not. */

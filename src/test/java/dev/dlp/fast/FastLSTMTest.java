@@ -23,13 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link FastLSTM} computes the same function and gradients as DL4J's LSTM. */
+@dev.dlp.CpuBackendOnly
 class FastLSTMTest {
-    /** The fast paths work on host (CPU backend) arrays; on another backend they stand aside by design. */
-    @org.junit.jupiter.api.BeforeAll
-    static void cpuBackendOnly() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(dev.dlp.nd4j.Backend.hostArrays(), "needs ND4J's CPU backend");
-    }
-
     private static final int IN = 5;
     private static final int CLASSES = 4;
 

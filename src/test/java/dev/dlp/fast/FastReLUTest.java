@@ -21,13 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /** {@link FastReLU} computes exactly what DL4J's ReLU computes, forward and backward, alone and inside a graph. */
+@dev.dlp.CpuBackendOnly
 class FastReLUTest {
-    /** The fast paths work on host (CPU backend) arrays; on another backend they stand aside by design. */
-    @org.junit.jupiter.api.BeforeAll
-    static void cpuBackendOnly() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(dev.dlp.nd4j.Backend.hostArrays(), "needs ND4J's CPU backend");
-    }
-
 
     @Test
     void backwardPassEqualsDl4jsToTheBitAndLeavesItsInputAlone() {

@@ -24,13 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link GraphUpdater} (and {@link FastAdam}) train exactly as DL4J's own updater does. */
+@dev.dlp.CpuBackendOnly
 class GraphUpdaterTest {
-    /** The fast paths work on host (CPU backend) arrays; on another backend they stand aside by design. */
-    @org.junit.jupiter.api.BeforeAll
-    static void cpuBackendOnly() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(dev.dlp.nd4j.Backend.hostArrays(), "needs ND4J's CPU backend");
-    }
-
 
     /** Two dense layers, batch norm (its mean/variance are not divided by the batch size), L2 on one layer. */
     private static ComputationGraph graph(IUpdater updater) {

@@ -26,13 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link InputConvolution} computes the same function and parameter gradients as DL4J's convolution layer. */
+@dev.dlp.CpuBackendOnly
 class InputConvolutionTest {
-    /** The fast paths work on host (CPU backend) arrays; on another backend they stand aside by design. */
-    @org.junit.jupiter.api.BeforeAll
-    static void cpuBackendOnly() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(dev.dlp.nd4j.Backend.hostArrays(), "needs ND4J's CPU backend");
-    }
-
 
     private static ComputationGraph graph(boolean ours, int channels, int kernel, int stride, int pad,
                                           ConvolutionMode mode, Activation act) {

@@ -24,13 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link NarrowConvolution} computes the same function and gradients as DL4J's convolution layer. */
+@dev.dlp.CpuBackendOnly
 class NarrowConvolutionTest {
-    /** The fast paths work on host (CPU backend) arrays; on another backend they stand aside by design. */
-    @org.junit.jupiter.api.BeforeAll
-    static void cpuBackendOnly() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(dev.dlp.nd4j.Backend.hostArrays(), "needs ND4J's CPU backend");
-    }
-
 
     /** {@code x -> conv (4, relu) -> narrow conv -> per-pixel MSE}: the first layer's gradient needs ours' dx. */
     private static ComputationGraph graph(boolean ours, int out, int kh, int kw, ConvolutionMode mode, int pad) {

@@ -27,13 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link SigmoidXentOutput} computes the same function, score and gradients as DL4J's sigmoid/xent output layer. */
+@dev.dlp.CpuBackendOnly
 class SigmoidXentOutputTest {
-    /** The fast paths work on host (CPU backend) arrays; on another backend they stand aside by design. */
-    @org.junit.jupiter.api.BeforeAll
-    static void cpuBackendOnly() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(dev.dlp.nd4j.Backend.hostArrays(), "needs ND4J's CPU backend");
-    }
-
     private static final int IN = 11;
     private static final int OUT = 6;
 

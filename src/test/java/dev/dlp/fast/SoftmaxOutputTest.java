@@ -28,13 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link SoftmaxOutput} computes the same function, score and gradients as DL4J's softmax/mcxent output layer. */
+@dev.dlp.CpuBackendOnly
 class SoftmaxOutputTest {
-    /** The fast paths work on host (CPU backend) arrays; on another backend they stand aside by design. */
-    @org.junit.jupiter.api.BeforeAll
-    static void cpuBackendOnly() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(dev.dlp.nd4j.Backend.hostArrays(), "needs ND4J's CPU backend");
-    }
-
     private static final int IN = 13;
     private static final int CLASSES = 5;
 

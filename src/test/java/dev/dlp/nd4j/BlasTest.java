@@ -14,13 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** {@link Blas#gemm} computes what ND4J's {@code mmul} does, for every ordering and transposition. */
+@dev.dlp.CpuBackendOnly
 class BlasTest {
-    /** The fast paths work on host (CPU backend) arrays; on another backend they stand aside by design. */
-    @org.junit.jupiter.api.BeforeAll
-    static void cpuBackendOnly() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(dev.dlp.nd4j.Backend.hostArrays(), "needs ND4J's CPU backend");
-    }
-
 
     private static INDArray random(long rows, long cols, char order) {
         return Nd4j.rand(DataType.FLOAT, rows, cols).dup(order).subi(0.5);
