@@ -36,12 +36,26 @@ public final class RunsCommand implements Callable<Integer> {
     String sort;
     @Option(names = "--csv", description = "Print CSV instead of a table.")
     boolean csv;
+    @Option(names = "--plot", paramLabel = "METRIC", description = "Instead of the table: one PNG with a curve of "
+            + "this metrics.csv column (e.g. val_loss, val_accuracy, train_loss) against epoch for every listed run, "
+            + "labelled by the config keys that differ between them.")
+    String plot;
+    @Option(names = "--out", paramLabel = "FILE", description = "Where --plot writes (default: "
+            + "RUNS_ROOT/plots/<pipeline>[-<sweep>]-<metric>.png).")
+    Path out;
     @Option(names = "--runs-root", paramLabel = "DIR", defaultValue = "models", description = "Default: "
             + "${DEFAULT-VALUE}.")
     Path runsRoot;
 
     @Override
     public Integer call() {
+        if (plot != null) {
+            Path png = out != null ? out : runsRoot.resolve("plots").resolve((pipeline == null ? "all" : pipeline)
+                    + (sweep == null ? "" : "-" + sweep) + "-" + plot.replaceAll("[^A-Za-z0-9_.-]", "_") + ".png");
+            RunTable.plot(runsRoot, pipeline, sweep, status, plot, png, spec.commandLine().getOut(),
+                    spec.commandLine().getErr());
+            return 0;
+        }
         return RunTable.list(runsRoot, pipeline, sweep, status, sort, csv, spec.commandLine().getOut(),
                 spec.commandLine().getErr());
     }

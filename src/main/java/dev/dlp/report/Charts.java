@@ -98,4 +98,44 @@ public final class Charts {
         g.dispose();
         Png.write(out, all);
     }
+
+    /** One run's metrics rows under a label. */
+    public record Series(String label, List<Map<String, String>> rows) {
+    }
+
+    /** One chart: column {@code column} against epoch, a curve per series; returns the number of curves drawn. */
+    public static int compare(Path out, String title, String column, List<Series> series) {
+        XYChart chart = new XYChartBuilder().width(900).height(600).title(title).xAxisTitle("epoch")
+                .yAxisTitle(column).build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+        chart.getStyler().setDecimalPattern("#0.####");
+        int drawn = 0;
+        java.util.Set<String> used = new java.util.HashSet<>();
+        for (Series s : series) {
+            List<Double> xs = new ArrayList<>();
+            List<Double> ys = new ArrayList<>();
+            for (Map<String, String> r : s.rows()) {
+                try {
+                    double y = Double.parseDouble(r.getOrDefault(column, ""));
+                    if (Double.isFinite(y)) {
+                        xs.add(Double.parseDouble(r.get("epoch")));
+                        ys.add(y);
+                    }
+                } catch (NumberFormatException | NullPointerException ignored) {
+                    // no value in this row
+                }
+            }
+            if (!xs.isEmpty()) {
+                String label = s.label();
+                for (int k = 2; !used.add(label); k++) {
+                    label = s.label() + " (" + k + ")";   // XChart needs distinct series names
+                }
+                chart.addSeries(label, xs, ys).setMarker(SeriesMarkers.CIRCLE);
+                drawn++;
+            }
+        }
+        Png.write(out, BitmapEncoder.getBufferedImage(chart));
+        return drawn;
+    }
 }

@@ -40,53 +40,8 @@ public final class RunTable {
 
     public static int list(Path root, String pipeline, String sweep, String status, String sort, boolean csv,
                            PrintWriter out, PrintWriter err) {
-        List<Run> runs = new ArrayList<>();
-        List<Path> pipelines = new ArrayList<>();
-        if (pipeline != null) {
-            pipelines.add(root.resolve(pipeline));
-        } else if (Files.isDirectory(root)) {
-            try (Stream<Path> s = Files.list(root)) {
-                s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().equals("sweeps")).sorted()
-                        .forEach(pipelines::add);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        for (Path pdir : pipelines) {
-            if (!Files.isDirectory(pdir)) {
-                continue;
-            }
-            try (Stream<Path> s = Files.list(pdir)) {
-                for (Path d : s.filter(Files::isDirectory).sorted().toList()) {
-                    try {
-                        JsonNode summary = ConfigLoader.json().readTree(d.resolve("summary.json").toFile());
-                        if (sweep != null && !sweep.equals(summary.path("sweep").path("id").asText())
-                                || status != null && !status.equals(dev.dlp.run.Liveness.status(d, summary))) {
-                            continue;
-                        }
-                        Map<String, String> cfg = new TreeMap<>();
-                        Path c = d.resolve("config.yaml");
-                        if (Files.exists(c)) {
-                            flatten("", ConfigLoader.yaml().readTree(c.toFile()), cfg);
-                        }
-                        runs.add(new Run(d, pdir.getFileName().toString(), summary, cfg));
-                    } catch (IOException | RuntimeException e) {
-                        err.println("dlp runs: skipped " + d + ": " + (e.getMessage() == null ? e.getClass()
-                                .getSimpleName() : e.getMessage().lines().findFirst().orElse("")));
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        Set<String> differing = new LinkedHashSet<>();
-        Set<String> allKeys = new java.util.TreeSet<>();
-        runs.forEach(r -> allKeys.addAll(r.config().keySet()));
-        for (String k : allKeys) {
-            if (runs.stream().map(r -> r.config().getOrDefault(k, "-")).distinct().count() > 1) {
-                differing.add(k);
-            }
-        }
+        List<Run> runs = collect(root, pipeline, sweep, status, err);
+        Set<String> differing = differing(runs);
         List<String> header = new ArrayList<>();
         if (pipeline == null) {
             header.add("pipeline");
@@ -206,5 +161,96 @@ public final class RunTable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The runs under {@code root} (one pipeline's, one sweep's, those with one status when given). */
+    static List<Run> collect(Path root, String pipeline, String sweep, String status, PrintWriter err) {
+        List<Run> runs = new ArrayList<>();
+        List<Path> pipelines = new ArrayList<>();
+        if (pipeline != null) {
+            pipelines.add(root.resolve(pipeline));
+        } else if (Files.isDirectory(root)) {
+            try (Stream<Path> s = Files.list(root)) {
+                s.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().equals("sweeps")).sorted()
+                        .forEach(pipelines::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        for (Path pdir : pipelines) {
+            if (!Files.isDirectory(pdir)) {
+                continue;
+            }
+            try (Stream<Path> s = Files.list(pdir)) {
+                for (Path d : s.filter(Files::isDirectory).sorted().toList()) {
+                    try {
+                        JsonNode summary = ConfigLoader.json().readTree(d.resolve("summary.json").toFile());
+                        if (sweep != null && !sweep.equals(summary.path("sweep").path("id").asText())
+                                || status != null && !status.equals(dev.dlp.run.Liveness.status(d, summary))) {
+                            continue;
+                        }
+                        Map<String, String> cfg = new TreeMap<>();
+                        Path c = d.resolve("config.yaml");
+                        if (Files.exists(c)) {
+                            flatten("", ConfigLoader.yaml().readTree(c.toFile()), cfg);
+                        }
+                        runs.add(new Run(d, pdir.getFileName().toString(), summary, cfg));
+                    } catch (IOException | RuntimeException e) {
+                        err.println("dlp runs: skipped " + d + ": " + (e.getMessage() == null ? e.getClass()
+                                .getSimpleName() : e.getMessage().lines().findFirst().orElse("")));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return runs;
+    }
+
+    /** The config keys whose values differ between {@code runs}. */
+    static Set<String> differing(List<Run> runs) {
+        Set<String> differing = new LinkedHashSet<>();
+        Set<String> allKeys = new java.util.TreeSet<>();
+        runs.forEach(r -> allKeys.addAll(r.config().keySet()));
+        for (String k : allKeys) {
+            if (runs.stream().map(r -> r.config().getOrDefault(k, "-")).distinct().count() > 1) {
+                differing.add(k);
+            }
+        }
+        return differing;
+    }
+
+    /**
+     * One PNG with a curve of metrics.csv column {@code metric} against epoch per run, labelled by the config keys
+     * that differ between the runs (or the run's name when none do); returns the number of curves.
+     */
+    public static int plot(Path root, String pipeline, String sweep, String status, String metric, Path png,
+                           PrintWriter out, PrintWriter err) {
+        List<Run> runs = collect(root, pipeline, sweep, status, err);
+        Set<String> differing = differing(runs);
+        List<dev.dlp.report.Charts.Series> series = new ArrayList<>();
+        Set<String> columns = new java.util.TreeSet<>();
+        for (Run r : runs) {
+            List<Map<String, String>> rows;
+            try {
+                rows = new dev.dlp.train.MetricsLog(r.dir()).rows();
+            } catch (RuntimeException e) {
+                continue;
+            }
+            rows.forEach(row -> columns.addAll(row.keySet()));
+            String label = differing.isEmpty() ? r.dir().getFileName().toString() : String.join(", ",
+                    differing.stream().map(k -> k + "=" + r.config().getOrDefault(k, "-")).toList());
+            series.add(new dev.dlp.report.Charts.Series(label, rows));
+        }
+        if (!columns.contains(metric)) {
+            throw new dev.dlp.config.ConfigException("--plot", "no run has a metrics.csv column '" + metric + "'"
+                    + dev.dlp.config.Suggest.hint(metric, columns) + (columns.isEmpty() ? " (no runs with metrics)"
+                    : " (columns: " + String.join(", ", columns) + ")"));
+        }
+        int curves = dev.dlp.report.Charts.compare(png, metric + " by epoch" + (pipeline == null ? "" : ", " + pipeline)
+                + (sweep == null ? "" : ", sweep " + sweep), metric, series);
+        out.println("wrote " + png + " (" + curves + " runs)");
+        out.flush();
+        return curves;
     }
 }

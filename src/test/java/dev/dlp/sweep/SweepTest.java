@@ -70,6 +70,16 @@ class SweepTest {
         assertEquals(3, lines.length, runs.out());
         assertTrue(lines[0].contains("train.batch_size"), "differing keys are columns: " + lines[0]);
         assertTrue(!lines[0].contains("train.epochs"), "keys that agree are not: " + lines[0]);
+        // the same runs as curves: one PNG, a curve per run, labelled by the keys that differ
+        Path png = tmp.resolve("val_loss.png");
+        TestCli.Outcome plot = TestCli.run("runs", "lenet", "--runs-root", root.toString(), "--plot", "val_loss",
+                "--out", png.toString());
+        assertEquals(0, plot.exit(), plot.toString());
+        assertTrue(plot.out().contains("(2 runs)"), plot.out());
+        assertTrue(javax.imageio.ImageIO.read(png.toFile()).getWidth() >= 900);
+        TestCli.Outcome badMetric = TestCli.run("runs", "lenet", "--runs-root", root.toString(), "--plot", "val_los");
+        assertEquals(2, badMetric.exit(), badMetric.toString());
+        assertTrue(badMetric.err().contains("did you mean 'val_loss'"), badMetric.err());
 
         // the driver killed before it recorded a point that went on to complete: sweep.json still says running
         com.fasterxml.jackson.databind.node.ObjectNode edited = (com.fasterxml.jackson.databind.node.ObjectNode) doc
