@@ -23,10 +23,16 @@ import java.util.concurrent.Callable;
                 + "directory, tagged with the sweep id), P at a time with the cores divided between them.",
             "Writes <runs-root>/sweeps/<id>/sweep.json (points, status, run dirs), logs/ and sweep.csv, sorted by "
                     + "the pipeline's main metric. Exit 0 when every point completed, 1 otherwise."},
+        subcommands = {SweepCommand.Run.class, SweepCommand.Status.class},
         footer = {"", "Examples:",
             "  dlp sweep lenet --config mnist-mlp --grid train.updater.lr=0.001,0.003 --grid train.batch_size=32,64",
             "  dlp sweep regress --random 8 --range train.updater.lr=0.001:0.1:log --parallel 2",
-            "  dlp sweep --resume models/sweeps/20261124T101500Z-ab12cd"})
+            "  dlp sweep --resume models/sweeps/20261124T101500Z-ab12cd",
+            "  dlp sweep lenet --grid seed=1,2,3,4 --plan       # then, on a cluster, one task per point:",
+            "  dlp sweep run --sweep models/sweeps/<id> --index $SLURM_ARRAY_TASK_ID",
+            "  dlp sweep status models/sweeps/<id>",
+            "(scripts/slurm-sweep.sbatch and scripts/k8s-sweep-job.yaml run a planned sweep as a Slurm array or a "
+                    + "Kubernetes Indexed Job)"})
 public final class SweepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -59,6 +65,9 @@ public final class SweepCommand implements Callable<Integer> {
     Path runsRoot;
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory passed to every run.")
     String dataDir;
+    @Option(names = "--plan", description = "Write the sweep directory (sweep.json with every point) and run "
+            + "nothing: run its points with 'dlp sweep run', e.g. as a job array.")
+    boolean plan;
     @Option(names = "--resume", paramLabel = "SWEEP_DIR", description = "Rerun the points of an earlier sweep that "
             + "did not complete.")
     Path resume;
@@ -83,7 +92,48 @@ public final class SweepCommand implements Callable<Integer> {
             pass.addAll(List.of("--data-dir", dataDir));
         }
         return Sweep.run(new Sweep.Options(pipeline, config, sets, grid.stream().map(Points.Grid::parse).toList(),
-                range.stream().map(Points.Range::parse).toList(), random, seed, parallel, runsRoot, resume, pass),
+                range.stream().map(Points.Range::parse).toList(), random, seed, parallel, runsRoot, resume, pass, plan),
                 spec.commandLine().getOut());
+    }
+
+    /** {@code dlp sweep run}: points of a planned sweep, claimed so that concurrent processes never run one twice. */
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Run point I of a planned sweep (dlp sweep ... --plan), or, without an index, every point "
+                    + "no other process holds. Safe when several processes or machines share the runs root: a point "
+                    + "is claimed atomically, and a claim whose process died is taken over. Results go to "
+                    + "<sweep>/points/point-I.json. Exit 0 when every point this process ran completed."})
+    static final class Run implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        LoggingMixin logging;
+        @Option(names = "--sweep", required = true, paramLabel = "SWEEP_DIR", description = "The planned sweep.")
+        Path sweep;
+        @Option(names = "--index", paramLabel = "I", description = "The point to run (default: $SLURM_ARRAY_TASK_ID, "
+                + "else $JOB_COMPLETION_INDEX, else every unclaimed point).")
+        Integer index;
+
+        @Override
+        public Integer call() {
+            return Sweep.runPlanned(sweep, index, spec.commandLine().getOut());
+        }
+    }
+
+    /** {@code dlp sweep status}: the table of a sweep as it stands. */
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = {"Print a sweep's table as it stands, also while its points run elsewhere (planned sweeps), "
+                    + "and write its sweep.csv."})
+    static final class Status implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        LoggingMixin logging;
+        @Parameters(paramLabel = "SWEEP_DIR", description = "The sweep directory.")
+        Path sweep;
+
+        @Override
+        public Integer call() {
+            return Sweep.status(sweep, spec.commandLine().getOut());
+        }
     }
 }

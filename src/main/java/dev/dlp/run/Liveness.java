@@ -77,25 +77,33 @@ public final class Liveness implements AutoCloseable {
      */
     public static String status(Path runDir, JsonNode summary) {
         String status = summary.path("status").asText("?");
-        if (!"running".equals(status)) {
-            return status;
+        if (!"running".equals(status) || summary.path("process").isMissingNode()) {
+            return status;   // (no process recorded: written before liveness was, unknown)
         }
-        JsonNode p = summary.path("process");
-        if (p.isMissingNode()) {
-            return status;   // written before liveness was recorded: unknown
-        }
-        if (host().equals(p.path("host").asText())) {
-            Optional<ProcessHandle> h = ProcessHandle.of(p.path("pid").asLong());
-            boolean same = h.isPresent() && h.get().isAlive() && h.get().info().startInstant()
-                    .map(Instant::toString).map(s -> s.equals(p.path("process_start").asText(s))).orElse(true);
-            return same ? status : DEAD;
+        return alive(summary.path("process"), runDir.resolve(HEARTBEAT)) ? status : DEAD;
+    }
+
+    /**
+     * Whether the process {@link #thisProcess} described is alive: on this host, by its pid and start time;
+     * on another, by {@code heartbeat}'s age (a file it touches every {@link #BEAT}).
+     */
+    public static boolean alive(JsonNode process, Path heartbeat) {
+        if (host().equals(process.path("host").asText())) {
+            Optional<ProcessHandle> h = ProcessHandle.of(process.path("pid").asLong());
+            return h.isPresent() && h.get().isAlive() && h.get().info().startInstant().map(Instant::toString)
+                    .map(s -> s.equals(process.path("process_start").asText(s))).orElse(true);
         }
         try {
-            Instant beatAt = Files.getLastModifiedTime(runDir.resolve(HEARTBEAT)).toInstant();
-            return Duration.between(beatAt, Instant.now()).compareTo(STALE) > 0 ? DEAD : status;
+            Instant beatAt = Files.getLastModifiedTime(heartbeat).toInstant();
+            return Duration.between(beatAt, Instant.now()).compareTo(STALE) <= 0;
         } catch (IOException e) {
-            return DEAD;
+            return false;
         }
+    }
+
+    /** How often a live process touches its heartbeat file. */
+    public static Duration beat() {
+        return BEAT;
     }
 
     static String host() {

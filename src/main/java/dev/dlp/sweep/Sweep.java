@@ -7,6 +7,7 @@ import dev.dlp.config.ConfigException;
 import dev.dlp.pipelines.skipgram.SkipgramConfig;
 import dev.dlp.config.ConfigLoader;
 import dev.dlp.run.AtomicFiles;
+import dev.dlp.run.Liveness;
 import dev.dlp.run.RunDir;
 import dev.dlp.run.StateConflictException;
 import org.slf4j.Logger;
@@ -47,13 +48,17 @@ public final class Sweep {
     /** What to sweep. {@code resume} non-null continues an earlier sweep directory. */
     public record Options(String pipeline, String config, List<String> sets, List<Points.Grid> grids,
                           List<Points.Range> ranges, int draws, long seed, int parallel, Path runsRoot,
-                          Path resume, List<String> passThrough) {
+                          Path resume, List<String> passThrough, boolean plan) {
     }
 
     private final Options o;
     private final PrintWriter out;
     private ObjectNode doc;
     private Path dir;
+    /** Records a point's changed state: sweep.json (one driver), or the point's own file (planned sweeps). */
+    private java.util.function.Consumer<ObjectNode> record = p -> save();
+    /** Called every 30 s while a point runs (planned sweeps touch their claim). */
+    private java.util.function.IntConsumer running = i -> { };
 
     private Sweep(Options o, PrintWriter out) {
         this.o = o;
@@ -102,6 +107,9 @@ public final class Sweep {
                 p.put("status", "pending");
             }
             save();
+            if (o.plan()) {
+                return printPlan();
+            }
         }
         String id = doc.path("id").asText();
         ArrayNode points = (ArrayNode) doc.get("points");
@@ -218,7 +226,7 @@ public final class Sweep {
                 if (metric != null) {
                     p.set("main_metric", metric);
                 }
-                save();
+                record.accept(p);
             }
             LOG.info("point {}: adopted its {} run {}", index, earlierStatus, earlier);
             return;
@@ -255,7 +263,7 @@ public final class Sweep {
         synchronized (this) {
             p.put("status", "running");
             p.remove("exit_code");
-            save();
+            record.accept(p);
         }
         int code;
         try {
@@ -263,7 +271,11 @@ public final class Sweep {
             pb.environment().put("DLP_SWEEP", id + ":" + index);
             pb.environment().put(dev.dlp.train.StopSignal.PARENT_PID_ENV, String.valueOf(ProcessHandle.current().pid()));
             pb.environment().put("DLP_NO_PROGRESS_BAR", "1");
-            code = pb.start().waitFor();
+            Process proc = pb.start();
+            while (!proc.waitFor(Liveness.beat().toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+                running.accept(index);
+            }
+            code = proc.exitValue();
         } catch (IOException e) {
             code = -1;
             LOG.warn("point {}: cannot start: {}", index, e.getMessage());
@@ -296,7 +308,7 @@ public final class Sweep {
             if (error != null) {
                 p.put("error", error);
             }
-            save();
+            record.accept(p);
         }
         String pointText = p.path("overrides").toString();
         if (code == 0) {
@@ -384,6 +396,119 @@ public final class Sweep {
                 rows.size(), metricName, goal.equals("max") ? "highest" : "lowest", dir.resolve("sweep.csv"));
         out.flush();
         return failed == 0 ? 0 : 1;
+    }
+
+    private int printPlan() {
+        int n = doc.path("points").size();
+        out.printf("sweep: %s planned (%d points, none run)%n", dir, n);
+        out.printf("run point I (0..%d) anywhere that sees %s: dlp sweep run --sweep %s --index I%n", n - 1,
+                doc.path("runs_root").asText(), dir);
+        out.printf("  (I may come from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX; without it, the process runs "
+                + "every point nobody has claimed)%n");
+        out.printf("table so far: dlp sweep status %s%n", dir);
+        out.flush();
+        return 0;
+    }
+
+    /**
+     * Runs point {@code index} of a planned sweep (or, when null and no job-array variable gives one, every point
+     * nobody holds), claiming each first so that processes sharing the runs root never run a point twice; records
+     * each result in {@code points/point-<i>.json}. Exit 0 when every point this process ran completed.
+     */
+    public static int runPlanned(Path dir, Integer index, PrintWriter out) {
+        Sweep s = new Sweep(null, out);
+        s.open(dir);
+        Claims claims = new Claims(dir);
+        s.record = claims::record;
+        s.running = claims::touch;
+        Integer i = index != null ? index : arrayIndex();
+        ArrayNode points = (ArrayNode) s.doc.get("points");
+        if (i != null && (i < 0 || i >= points.size())) {
+            throw new ConfigException("--index", "no point " + i + " in " + dir + " (0.." + (points.size() - 1) + ")");
+        }
+        List<Integer> todo = new ArrayList<>();
+        for (int k = 0; k < points.size(); k++) {
+            if (i == null || i == k) {
+                todo.add(k);
+            }
+        }
+        int threads = Runtime.getRuntime().availableProcessors();
+        int failed = 0;
+        for (int k : todo) {
+            if (claims.result(k).map(r -> "completed".equals(r.path("status").asText())).orElse(false)) {
+                out.printf("point %d: already completed%n", k);
+            } else if (!claims.claim(k)) {
+                out.printf("point %d: running elsewhere (%s)%n", k, claims.owner(k).map(JsonNode::toString).orElse("?"));
+            } else {
+                try {
+                    ObjectNode p = ((ObjectNode) points.get(k)).deepCopy();
+                    s.runPoint(s.doc.path("id").asText(), p, threads);
+                    out.printf("point %d: %s%n", k, p.path("status").asText());
+                    failed += "completed".equals(p.path("status").asText()) ? 0 : 1;
+                } finally {
+                    claims.release(k);
+                }
+            }
+            out.flush();
+        }
+        return failed == 0 ? 0 : 1;
+    }
+
+    /** The job-array index of this task: SLURM_ARRAY_TASK_ID (Slurm) or JOB_COMPLETION_INDEX (Kubernetes). */
+    static Integer arrayIndex() {
+        for (String v : List.of("SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX")) {
+            String s = System.getenv(v);
+            if (s != null && s.matches("\\d+")) {
+                return Integer.parseInt(s);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The table of a sweep as it stands, also while its points run elsewhere: each point's recorded result (a
+     * planned sweep's point files, else sweep.json), or its run found through the run's summary.json.
+     */
+    public static int status(Path dir, PrintWriter out) {
+        Sweep s = new Sweep(null, out);
+        s.open(dir);
+        Claims claims = new Claims(dir);
+        String id = s.doc.path("id").asText();
+        ArrayNode points = (ArrayNode) s.doc.get("points");
+        for (int k = 0; k < points.size(); k++) {
+            ObjectNode p = (ObjectNode) points.get(k);
+            java.util.Optional<ObjectNode> r = claims.result(k);
+            if (r.isPresent()) {
+                points.set(k, r.get());
+            } else if (claims.owner(k).isPresent()) {
+                p.put("status", "running");
+            } else if (!"completed".equals(p.path("status").asText()) && s.pointRun(id, k) != null) {
+                Path run = s.pointRun(id, k);
+                p.put("status", runStatus(run));
+                p.put("run_dir", run.toString());
+                JsonNode metric = mainMetric(run);
+                if (metric != null) {
+                    p.set("main_metric", metric);
+                }
+            }
+        }
+        s.report(points);
+        return 0;
+    }
+
+    /** Reads an existing sweep directory's sweep.json. */
+    private void open(Path sweepDir) {
+        dir = sweepDir;
+        Path file = dir.resolve("sweep.json");
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("--sweep", "not a sweep directory (no sweep.json): " + dir);
+        }
+        try {
+            doc = (ObjectNode) ConfigLoader.json().readTree(file.toFile());
+            Files.createDirectories(dir.resolve("logs"));
+        } catch (IOException | ClassCastException e) {
+            throw new StateConflictException(file + ": unreadable (" + e.getMessage() + ")");
+        }
     }
 
     /** For tests: the ordered map of a point's overrides. */

@@ -109,6 +109,51 @@ class SweepTest {
     }
 
     @Test
+    void aPlannedSweepRunByTwoConcurrentWorkersRunsEachPointOnce() throws Exception {
+        Path data = tmp.resolve("data");
+        SyntheticMnist.write(data, 300, 50);
+        Path root = tmp.resolve("models");
+        TestCli.Outcome plan = TestCli.run("sweep", "lenet", "--config", "mnist-softmax", "--data-dir", data.toString(),
+                "--runs-root", root.toString(), "--grid", "train.batch_size=16,32", "--grid",
+                "train.updater.lr=0.01,0.02", "--set", "train.epochs=1", "--set", "data.val_size=50", "--plan");
+        assertEquals(0, plan.exit(), plan.toString());
+        assertTrue(plan.out().contains("planned (4 points, none run)"), plan.out());
+        Path sweepDir;
+        try (Stream<Path> s = Files.list(root.resolve("sweeps"))) {
+            sweepDir = s.findFirst().orElseThrow();
+        }
+        assertTrue(!Files.exists(root.resolve("lenet")), "planning runs nothing");
+        // two workers race over the same plan (as two machines sharing the runs root would)
+        List<Process> workers = new java.util.ArrayList<>();
+        for (int w = 0; w < 2; w++) {
+            List<String> cmd = new java.util.ArrayList<>(Sweep.javaCommand());
+            cmd.addAll(List.of("sweep", "run", "--sweep", sweepDir.toString()));
+            workers.add(new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(tmp.resolve("worker-" + w + ".log").toFile()).start());
+        }
+        for (Process w : workers) {
+            assertTrue(w.waitFor(240, java.util.concurrent.TimeUnit.SECONDS), "worker timed out");
+            assertEquals(0, w.exitValue(), Files.readString(tmp.resolve("worker-0.log"))
+                    + Files.readString(tmp.resolve("worker-1.log")));
+        }
+        try (Stream<Path> s = Files.list(root.resolve("lenet"))) {
+            assertEquals(4, s.count(), "one run per point, none twice");
+        }
+        String log = Files.readString(tmp.resolve("worker-0.log")) + Files.readString(tmp.resolve("worker-1.log"));
+        for (int i = 0; i < 4; i++) {
+            assertTrue(log.contains("point " + i + ": completed"), log);
+        }
+        TestCli.Outcome status = TestCli.run("sweep", "status", sweepDir.toString());
+        assertEquals(0, status.exit(), status.toString());
+        assertTrue(status.out().contains("4 of 4 points completed"), status.out());
+        // a point that is done is not run again
+        TestCli.Outcome again = TestCli.run("sweep", "run", "--sweep", sweepDir.toString(), "--index", "2");
+        assertEquals(0, again.exit(), again.toString());
+        assertTrue(again.out().contains("point 2: already completed"), again.out());
+        assertEquals(2, TestCli.run("sweep", "run", "--sweep", sweepDir.toString(), "--index", "9").exit());
+    }
+
+    @Test
     void skipgramSweeps() throws IOException {
         Path corpus = tmp.resolve("topics.txt");
         Files.writeString(corpus, dev.dlp.pipelines.skipgram.TrainerEvalTest.topicCorpus(200, 4));
