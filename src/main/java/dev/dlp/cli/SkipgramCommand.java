@@ -57,10 +57,14 @@ public final class SkipgramCommand implements Callable<Integer> {
             description = "Data directory holding brown/ (default: $DLP_DATA, else the config's data.dir, 'data').")
     String dataDir;
 
+    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue a run from its newest epoch "
+            + "checkpoint (its own config, plus any --set), in its directory.")
+    Path resume;
+
     @Override
     public Integer call() throws InterruptedException {
         return Skipgram.run(new Skipgram.Options(config, List.copyOf(overrides), data, seed, threads, runsRoot,
-                runName), new Context(dataDir, spec.commandLine().getOut(), logging.quiet()));
+                runName, resume), new Context(dataDir, spec.commandLine().getOut(), logging.quiet()));
     }
 
     @Command(name = "nearest", mixinStandardHelpOptions = true,

@@ -54,9 +54,10 @@ public final class Skipgram {
      * @param threads   {@code --threads}, or null
      * @param runsRoot  {@code --runs-root}
      * @param runName   {@code --run-name}, or null
+     * @param resume    {@code --resume RUN_DIR}: continue that run from its newest epoch checkpoint, or null
      */
     public record Options(String config, List<String> overrides, Path data, Long seed, Integer threads,
-                          Path runsRoot, String runName) {
+                          Path runsRoot, String runName, Path resume) {
         List<String> asOverrides() {
             List<String> o = new ArrayList<>(overrides);
             if (data != null) {
@@ -80,7 +81,17 @@ public final class Skipgram {
         long started = System.nanoTime();
         // phase 1: config
         List<String> overrides = o.asOverrides();
-        ConfigLoader.Source source = ConfigLoader.resolve(o.config(), NAME);
+        RunDir resumed = o.resume() == null ? null : RunDir.open(o.resume());
+        if (resumed != null && !Files.isRegularFile(resumed.configFile())) {
+            throw new ConfigException("--resume", "not a run directory (no config.yaml): " + o.resume());
+        }
+        if (resumed == null) {
+            RunDir.checkName(o.runName());
+            RunDir.checkRoot(o.runsRoot());
+        }
+        ConfigLoader.Source source = resumed != null && o.config() == null
+                ? new ConfigLoader.Source(resumed.configFile().toString(), resumed.configFile(), null)
+                : ConfigLoader.resolve(o.config(), NAME);
         ConfigLoader.Loaded<SkipgramConfig> loaded = ConfigLoader.load(source, overrides, SkipgramConfig.class,
                 SkipgramConfig.DEFAULTS);
         SkipgramConfig cfg = loaded.value();
@@ -98,11 +109,13 @@ public final class Skipgram {
                         + "(min_count %d) covering %,d tokens (%.2f s)", d.description(), d.corpus().rawTokens(),
                 d.corpus().rawSentences(), vocab.size(), cfg.vocab().minCount(), vocab.totalCount(), d.seconds()));
 
+        SkipgramCheckpoints.State from = resumed == null ? null : checkpoint(resumed, vocab);
+
         // phase 3: run directory
-        RunDir run = RunDir.create(o.runsRoot(), NAME, o.runName());
+        RunDir run = resumed != null ? resumed : RunDir.create(o.runsRoot(), NAME, o.runName());
         int threads = cfg.train().effectiveThreads();
         Summary summary = RunRecord.open(run, new RunRecord.Origin(NAME, source, overrides, loaded, cfg.seed(),
-                false));
+                resumed != null));
         summary.put("corpus", d.description()).put("tokens", d.corpus().rawTokens())
                 .put("sentences", d.corpus().rawSentences()).put("vocab", vocab.size())
                 .put("vocab_tokens", vocab.totalCount()).put("threads", threads).save();
@@ -111,15 +124,15 @@ public final class Skipgram {
         try (dev.dlp.train.StopSignal stop = dev.dlp.train.StopSignal.install();
              Liveness alive = Liveness.start(run.path())) {
             try {
-                int code = trainAndWrite(cfg, d, threads, run, summary, ctx, stop);
+                int code = trainAndWrite(cfg, d, threads, run, summary, ctx, stop, from);
                 RunRecord.close(summary, started);
                 return code;
             } catch (InterruptedException e) {
-                // Ctrl-C / SIGTERM: no checkpoints here (a Brown run takes seconds), so say so and exit 130 / 143
-                summary.put("status", Summary.INTERRUPTED).put("message", e.getMessage() + "; no vectors written, "
-                        + "rerun to train");
+                // Ctrl-C / SIGTERM: the epoch in progress is lost; the last epoch's checkpoint stays
+                String msg = e.getMessage() + "; continue with --resume " + run;
+                summary.put("status", Summary.INTERRUPTED).put("message", msg);
                 RunRecord.close(summary, started);
-                LOG.warn("{}: no vectors written; rerun to train", e.getMessage());
+                LOG.warn(msg);
                 return stop.requested() ? stop.exitCode() : 130;
             } catch (RuntimeException e) {
                 summary.put("status", Summary.FAILED).put("error", String.valueOf(e.getMessage())).save();
@@ -128,8 +141,27 @@ public final class Skipgram {
         }
     }
 
+    /**
+     * The newest epoch checkpoint of a run being resumed (none: it starts again from the beginning, saying so),
+     * after checking that the corpus gives the same vocabulary.
+     */
+    private static SkipgramCheckpoints.State checkpoint(RunDir run, WordVocab vocab) {
+        SkipgramCheckpoints.State s = new SkipgramCheckpoints(run.path()).newest().orElse(null);
+        if (s == null) {
+            LOG.warn("--resume {}: no checkpoint yet (stopped during the first epoch): training again from the start, "
+                    + "in the same directory", run);
+        } else if (s.vocabFingerprint() != SkipgramCheckpoints.fingerprint(vocab)) {
+            throw new dev.dlp.run.StateConflictException("--resume " + run + ": the corpus gives another vocabulary "
+                    + "than the checkpoint's; resume with the run's own corpus and config");
+        } else {
+            LOG.info("--resume {}: from the end of epoch {}", run, s.epochsDone());
+        }
+        return s;
+    }
+
     private static int trainAndWrite(SkipgramConfig cfg, Data d, int threads, RunDir run, Summary summary,
-                                     Context ctx, dev.dlp.train.StopSignal stop) throws InterruptedException {
+                                     Context ctx, dev.dlp.train.StopSignal stop, SkipgramCheckpoints.State from)
+            throws InterruptedException {
         WordVocab vocab = d.vocab();
         // phase 4: train
         List<Integer> probes = probeIds(cfg, vocab);
@@ -138,8 +170,15 @@ public final class Skipgram {
                 cfg.train().epochs(), cfg.train().lr(), cfg.train().minLr(), cfg.vocab().sample(), threads);
         SkipgramTrainer trainer = new SkipgramTrainer(d.corpus(), vocab, cfg.train(), cfg.vocab().sample(), cfg.seed());
         trainer.stopWhen(stop::requested);
+        if (from != null) {
+            trainer.restore(from);
+        }
+        SkipgramCheckpoints ckpts = new SkipgramCheckpoints(run.path());
+        long fingerprint = SkipgramCheckpoints.fingerprint(vocab);
         Map<String, String> lastNeighbours = new LinkedHashMap<>();
         double trainSeconds = trainer.train(threads, (epoch, t) -> {
+            ckpts.save(new SkipgramCheckpoints.State(epoch + 1, t.wordsDone(), fingerprint, t.dims, t.syn0, t.syn1));
+            summary.put("epochs_completed", epoch + 1).save();
             if (probes.isEmpty()) {
                 return;
             }
@@ -150,7 +189,7 @@ public final class Skipgram {
                 LOG.info("  {} -> {}", vocab.word(id), line);
             }
         });
-        long words = d.corpus().rawTokens() * cfg.train().epochs();
+        long words = d.corpus().rawTokens() * (cfg.train().epochs() - (from == null ? 0 : from.epochsDone()));
         double wps = words / trainSeconds;
         double wpsWithVocab = words / (trainSeconds + d.seconds());
 

@@ -55,6 +55,8 @@ final class SkipgramTrainer {
     private final long seed;
     private final AtomicLong wordsDone = new AtomicLong();
     private final long totalWords;
+    /** The first epoch to train (after a resume). */
+    private int startEpoch;
     /** Polled by the workers between sentences: Ctrl-C / SIGTERM ends the epoch early. */
     private volatile java.util.function.BooleanSupplier stop = () -> false;
 
@@ -77,6 +79,23 @@ final class SkipgramTrainer {
         this.totalWords = (long) corpus.tokens().length * cfg.epochs();
     }
 
+    /** Continues from a checkpoint: both vector tables and the learning rate's position after its epochs. */
+    void restore(SkipgramCheckpoints.State s) {
+        if (s.syn0().length != syn0.length || s.dims() != dims) {
+            throw new IllegalArgumentException("checkpoint of " + s.dims() + " dims, " + s.syn0().length / s.dims()
+                    + " words; this run has " + dims + " dims, " + vocabSize + " words");
+        }
+        System.arraycopy(s.syn0(), 0, syn0, 0, syn0.length);
+        System.arraycopy(s.syn1(), 0, syn1, 0, syn1.length);
+        wordsDone.set(s.wordsDone());
+        startEpoch = s.epochsDone();
+    }
+
+    /** Words processed so far (the learning rate's position). */
+    long wordsDone() {
+        return wordsDone.get();
+    }
+
     /** Makes the workers stop at the next sentence once {@code requested} turns true. */
     void stopWhen(java.util.function.BooleanSupplier requested) {
         this.stop = requested;
@@ -87,7 +106,7 @@ final class SkipgramTrainer {
         int n = Math.max(1, Math.min(threads, corpus.sentences()));
         int[] bounds = split(n);
         double seconds = 0;
-        for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
+        for (int epoch = startEpoch; epoch < cfg.epochs(); epoch++) {
             long t0 = System.nanoTime();
             long before = wordsDone.get();
             Thread[] workers = new Thread[n];

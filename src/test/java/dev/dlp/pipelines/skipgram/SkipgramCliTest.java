@@ -138,4 +138,32 @@ class SkipgramCliTest {
                 tmp.resolve("x.txt").toString()).exit());
         assertFalse(Files.exists(tmp.resolve("x.txt")));
     }
+
+    @Test
+    void aRunStoppedAfterAnEpochResumesToTheSameVectors() throws Exception {
+        Path corpus = tmp.resolve("topics.txt");
+        Files.writeString(corpus, TrainerEvalTest.topicCorpus(300, 5));
+        TestCli.Outcome full = TestCli.run(tiny(corpus, "--threads", "1", "--set", "train.epochs=3", "--run-name",
+                "full"));
+        assertEquals(0, full.exit(), full.toString());
+        TestCli.Outcome cut = TestCli.run(tiny(corpus, "--threads", "1", "--set", "train.epochs=3", "--run-name",
+                "cut"));
+        assertEquals(0, cut.exit(), cut.toString());
+        Path a;
+        Path b;
+        try (Stream<Path> s = Files.list(tmp.resolve("models/skipgram"))) {
+            List<Path> runs = s.sorted().toList();
+            a = runs.stream().filter(p -> p.toString().endsWith("-full")).findFirst().orElseThrow();
+            b = runs.stream().filter(p -> p.toString().endsWith("-cut")).findFirst().orElseThrow();
+        }
+        // as a kill during epoch 3 leaves it: the epoch-2 checkpoint, no vectors, summary running
+        assertTrue(Files.exists(b.resolve("checkpoints/skipgram-e0002.bin")));
+        Files.delete(b.resolve("checkpoints/skipgram-e0003.bin"));
+        Files.delete(b.resolve("vectors.txt"));
+        TestCli.Outcome resumed = TestCli.run("skipgram", "-q", "--resume", b.toString());
+        assertEquals(0, resumed.exit(), resumed.toString());
+        assertEquals(Files.readAllLines(a.resolve("vectors.txt")), Files.readAllLines(b.resolve("vectors.txt")),
+                "one thread: the resumed run's vectors equal the uninterrupted run's");
+        assertTrue(Files.readString(b.resolve("overrides.txt")).contains("# resumed"));
+    }
 }
