@@ -1,25 +1,28 @@
 #!/usr/bin/env bash
-# Training-speed benchmark: each case runs for a fixed small budget through ./dlp; samples/s and the quality
-# number come from the run's summary.json, peak RSS from /usr/bin/time. With --peer, the PyTorch peer of the
-# case (../shared/peers/*.py, Debian's python3-torch) runs the same budget and a ratio column is added.
+# Training-speed benchmark, fair to both sides: each case runs through ./dlp (1 native thread, and one per core)
+# and, with --peer, through its PyTorch peer (../shared/peers/*.py, Debian's python3-torch; --threads 1 and 2),
+# alternating dlp and peer runs for R rounds. Speed (epoch-2 training samples/s; skipgram: words/s), quality and
+# peak RSS come from each run's summary.json / JSON line and /usr/bin/time; the table has the median and range
+# of every variant, and the ratio of each side's best median.
 #
-#   scripts/bench.sh [--peer] [--epochs N] [--limit N] [--set key=value]... [CASE...]
+#   scripts/bench.sh [--peer] [--rounds R] [--epochs N] [--limit N] [--set key=value]... [CASE...]
 #   cases: lenet5 mnist-mlp mnist-softmax (default), ae conv-ae seq2seq skipgram, or 'all'
-#   (defaults: 2 epochs on 20000 MNIST training examples; seq2seq: 2 epochs on its 10000 pairs; skipgram: its
-#   config (5 epochs on Brown, one thread per core) against gensim with the same hyperparameters, in words/s)
+#   (defaults: 3 rounds, 2 epochs on 20000 MNIST training examples; seq2seq: 2 epochs on its 10000 pairs with the
+#   peer's sizes; skipgram: its config against gensim with the same hyperparameters and threads, in words/s)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 peers="${DLP_PEERS:-$here/../shared/peers}"
 python="${DLP_PEER_PYTHON:-/usr/bin/python3}"
-epochs=2 limit=20000 peer=0
+epochs=2 limit=20000 peer=0 rounds=3
 sets=() cases=()
 while (( $# )); do
   case "$1" in
     --peer) peer=1 ;;
     --epochs) epochs="$2"; shift ;;
+    --rounds) rounds="$2"; shift ;;
     --limit) limit="$2"; shift ;;
     --set) sets+=(--set "$2"); shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     -*) echo "bench: unknown option $1" >&2; exit 2 ;;
     all) cases+=(lenet5 mnist-mlp mnist-softmax ae conv-ae seq2seq skipgram) ;;
     lenet5|mnist-mlp|mnist-softmax|ae|conv-ae|seq2seq|skipgram) cases+=("$1") ;;
@@ -48,7 +51,7 @@ dlp_args() {
     ae|conv-ae) echo "$1" "${mnist_budget[@]}" --set train.batch_size=64 ;;
     seq2seq) echo seq2seq --set "train.epochs=$epochs" --set train.batch_size=128 --set model.layers.encoder.n_out=50 \
       --set model.layers.decoder.n_out=50 --set model.layers.enc_embed.n_out=15 --set model.layers.dec_embed.n_out=15 ;;
-    skipgram) echo skipgram --set tsne.words=0 --threads "$(nproc)" ;;
+    skipgram) echo skipgram --set tsne.words=0 ;;
   esac
 }
 # case -> the summary field of dlp's speed and the peer's JSON key of the same number
@@ -75,38 +78,77 @@ peer_args() {
     conv-ae) echo torch_autoencoder.py --data "$data" --arch conv --epochs "$epochs" --limit "$limit" ;;
     seq2seq) echo torch_seq2seq.py --epochs "$epochs" ;;
     skipgram) "$here/dlp" skipgram corpus -q --out "$out/brown.txt" >/dev/null 2>&1
-      echo gensim_w2v.py --corpus "$out/brown.txt" --workers "$(nproc)" ;;
+      echo gensim_w2v.py --corpus "$out/brown.txt" ;;
   esac
 }
 json() { "$python" -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
 rss_mb() { awk '/Maximum resident set size/ {printf "%.0f", $NF/1024}' "$1"; }
 
-printf '%s, %s epochs (MNIST cases on %s examples), %s cores, load %s; speed: training samples/s (skipgram: words/s)\n' "$(date -u +%Y-%m-%d)" "$epochs" \
+median_range() {   # "median (min-max)" of numbers on stdin
+  "$python" -c "
+import sys, statistics
+v = sorted(float(x) for x in sys.stdin.read().split())
+fmt = (lambda x: f'{x:.4g}') if max(v) < 1 else (lambda x: f'{x:.0f}')
+print(fmt(statistics.median(v)) + (f' ({fmt(v[0])}-{fmt(v[-1])})' if len(v) > 1 else ''))"
+}
+median() { "$python" -c "import sys, statistics; print(statistics.median(float(x) for x in sys.stdin.read().split()))"; }
+
+# one run of a variant: appends "speed quality rss" to $out/<case>.<variant>
+run_dlp() {   # case threads
+  local c="$1" t="$2" tag="$1-t$2-$RANDOM"
+  # shellcheck disable=SC2046
+  /usr/bin/time -v -o "$out/$tag.time" env DLP_NO_PROGRESS_BAR=1 "$here/dlp" $(dlp_args "$c") -q \
+    --runs-root "$out/runs" --run-name "bench-$tag" --set "train.threads=$t" ${sets[@]+"${sets[@]}"} \
+    > "$out/$tag.log" 2>&1 || { echo "bench: $c failed:" >&2; cat "$out/$tag.log" >&2; exit 1; }
+  local summary; summary=$(ls -d "$out"/runs/*/*-bench-"$tag")/summary.json
+  echo "$(json "$summary" "$rexpr") $(json "$summary" "round($qexpr, 4)") $(rss_mb "$out/$tag.time")" \
+    >> "$out/$c.dlp-t$t"
+}
+run_peer() {   # case threads
+  local c="$1" t="$2" tag="$1-peer-t$2-$RANDOM"
+  # shellcheck disable=SC2046
+  set -- $(peer_args "$c")
+  local script="$1"; shift
+  if [[ "$script" == gensim_w2v.py ]]; then set -- "$@" --workers "$t"; else set -- "$@" --threads "$t"; fi
+  /usr/bin/time -v -o "$out/$tag.time" "$python" "$peers/$script" "$@" > "$out/$tag.json" 2> "$out/$tag.err" \
+    || { echo "bench: peer of $c failed:" >&2; cat "$out/$tag.err" >&2; exit 1; }
+  echo "$(json "$out/$tag.json" "d[\"$rpeer\"]") $(json "$out/$tag.json" "d[\"$qpeer\"]") $(rss_mb "$out/$tag.time")" \
+    >> "$out/$c.peer-t$t"
+}
+col() { cut -d' ' -f"$1" "$2"; }
+
+printf '%s, %s; %s rounds, %s epochs (MNIST cases on %s examples), %s cores, load %s at the start\n' \
+  "$(date -u +%Y-%m-%d)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" "$rounds" "$epochs" \
   "$limit" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)"
-header="| case | dlp speed | dlp quality | dlp peak RSS MB |"
-(( peer )) && header+=" peer speed | peer quality | peer peak RSS MB | dlp / peer |"
+echo "speed: training samples/s of epoch 2 (skipgram: words/s), median (range) of the rounds; dlp t1/t$(nproc):"
+echo "train.threads 1 / one per core; peer t1/t2: --threads 1 / 2; ratio: best dlp median / best peer median"
+header="| case | dlp t1 | dlp t$(nproc) | dlp quality | dlp peak RSS MB |"
+if (( peer )); then header+=" peer t1 | peer t2 | peer quality | peer peak RSS MB | dlp / peer |"; fi
 echo "$header"
 echo "$header" | sed 's/[^|]/-/g'
 for c in "${cases[@]}"; do
   IFS='|' read -r qname qexpr qpeer <<<"$(quality "$c")"
   IFS='|' read -r rexpr rpeer <<<"$(rate "$c")"
-  # shellcheck disable=SC2046
-  /usr/bin/time -v -o "$out/$c.time" env DLP_NO_PROGRESS_BAR=1 "$here/dlp" $(dlp_args "$c") -q \
-    --runs-root "$out/runs" --run-name "bench-$c" ${sets[@]+"${sets[@]}"} > "$out/$c.log" 2>&1 \
-    || { echo "bench: $c failed:" >&2; cat "$out/$c.log" >&2; exit 1; }
-  summary=$(ls -d "$out"/runs/*/*-bench-"$c")/summary.json   # bench-ae must not match bench-conv-ae
-  sps=$(json "$summary" "$rexpr")
-  q=$(json "$summary" "round($qexpr, 4)")
-  row="| $c | $sps | $qname $q | $(rss_mb "$out/$c.time") |"
+  for r in $(seq 1 "$rounds"); do
+    # alternate who goes first, so that neither side always runs on a warmer or cooler machine
+    if (( r % 2 )); then
+      run_dlp "$c" 1; run_dlp "$c" "$(nproc)"
+      if (( peer )); then run_peer "$c" 1; run_peer "$c" 2; fi
+    else
+      if (( peer )); then run_peer "$c" 2; run_peer "$c" 1; fi
+      run_dlp "$c" "$(nproc)"; run_dlp "$c" 1
+    fi
+  done
+  d1="$out/$c.dlp-t1"; dn="$out/$c.dlp-t$(nproc)"
+  row="| $c | $(col 1 "$d1" | median_range) | $(col 1 "$dn" | median_range) | $qname $(col 2 "$d1" | median) |"
+  row+=" $(col 3 "$d1" | median) |"
   if (( peer )); then
-    # shellcheck disable=SC2046
-    set -- $(peer_args "$c")
-    script="$1"; shift
-    /usr/bin/time -v -o "$out/$c.peer.time" "$python" "$peers/$script" "$@" > "$out/$c.peer.json"
-    psps=$(json "$out/$c.peer.json" "d[\"$rpeer\"]")
-    pq=$(json "$out/$c.peer.json" "d[\"$qpeer\"]")
-    ratio=$("$python" -c "print(f'{$sps / $psps:.2f}x')")
-    row+=" $psps | $qname $pq | $(rss_mb "$out/$c.peer.time") | $ratio |"
+    p1="$out/$c.peer-t1"; p2="$out/$c.peer-t2"
+    best_dlp=$( { col 1 "$d1" | median; col 1 "$dn" | median; } | sort -g | tail -1)
+    best_peer=$( { col 1 "$p1" | median; col 1 "$p2" | median; } | sort -g | tail -1)
+    ratio=$("$python" -c "print(f'{$best_dlp / $best_peer:.2f}x')")
+    row+=" $(col 1 "$p1" | median_range) | $(col 1 "$p2" | median_range) | $qname $(col 2 "$p1" | median) |"
+    row+=" $(col 3 "$p1" | median) | $ratio |"
   fi
   echo "$row"
 done
