@@ -118,6 +118,26 @@ class FailuresTest {
     }
 
     @Test
+    void killedDuringTheReportFinishesTheReportOnResume() throws Exception {
+        assertEquals(0, run(args("report")).exit());
+        Path run = runDir("report");
+        // training done (the last checkpoint and model.zip written), killed during the test-set evaluation
+        ObjectNode s = (ObjectNode) ConfigLoader.json().readTree(run.resolve("summary.json").toFile());
+        s.remove("test");
+        s.remove("main_metric");
+        Files.writeString(run.resolve("summary.json"), s.toPrettyString());
+        killed(run);
+        TestCli.Outcome o = TestCli.run("lenet", "--resume", run.toString(), "--data-dir", data.toString(), "-q");
+        assertEquals(0, o.exit(), o.toString());
+        var after = ConfigLoader.json().readTree(run.resolve("summary.json").toFile());
+        var expected = ConfigLoader.json().readTree(straight.resolve("summary.json").toFile());
+        assertEquals("completed", after.path("status").asText());
+        assertEquals(expected.path("test"), after.path("test"));
+        assertEquals(expected.path("final").path("train_loss"), after.path("final").path("train_loss"),
+                "the final row comes from metrics when no epoch is left to train");
+    }
+
+    @Test
     void aCorruptNewestCheckpointFallsBackToTheOneBefore() throws Exception {
         assertEquals(0, run(args("corrupt", "--set", "train.epochs=2")).exit());
         Path run = runDir("corrupt");

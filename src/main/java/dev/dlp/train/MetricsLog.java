@@ -65,6 +65,21 @@ public final class MetricsLog {
         }
     }
 
+    /** The newest row with its values typed as written (numbers as numbers); empty when there is none. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> lastRow() {
+        try {
+            if (!Files.exists(jsonl)) {
+                return new LinkedHashMap<>();
+            }
+            List<String> lines = Files.readAllLines(jsonl).stream().filter(l -> !l.isBlank()).toList();
+            return lines.isEmpty() ? new LinkedHashMap<>()
+                    : ConfigLoader.json().readValue(lines.get(lines.size() - 1), LinkedHashMap.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + jsonl + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Drops rows of epochs after {@code lastEpoch} (resume from an older checkpoint). */
     public void truncateAfter(int lastEpoch) {
         try {

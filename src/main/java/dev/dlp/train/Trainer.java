@@ -61,6 +61,7 @@ public final class Trainer {
         MetricsLog metrics = new MetricsLog(job.run().path());
         if (job.resume() != null) {
             metrics.truncateAfter(s.epoch);
+            s.lastRow = metrics.lastRow();   // what a run resumed after its last epoch reports as final
         }
         try (Batches batches = new Batches(job.data(), job.train(), job.seed())) {
             for (; s.epoch < job.train().epochs(); s.epoch++) {
