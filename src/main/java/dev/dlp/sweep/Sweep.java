@@ -213,33 +213,67 @@ public final class Sweep {
         }
     }
 
+    /**
+     * Runs point {@code p} as a child process and records how it ended. A run of the point that already exists
+     * (found through its summary.json) is adopted when it completed or still runs, and continued with
+     * {@code --resume} when it was interrupted, killed or failed: a point never gets two runs.
+     */
     private void runPoint(String id, ObjectNode p, int threads) {
         int index = p.path("index").asInt();
         Path earlier = pointRun(id, index);
         String earlierStatus = earlier == null ? null : runStatus(earlier);
         if ("completed".equals(earlierStatus) || "running".equals(earlierStatus)) {
-            // finished after its driver died, or still running under another driver: never a second run
+            // finished after its driver died, or still running under another driver
             synchronized (this) {
                 p.put("status", earlierStatus);
-                p.put("run_dir", earlier.toString());
-                JsonNode metric = mainMetric(earlier);
-                if (metric != null) {
-                    p.set("main_metric", metric);
-                }
+                withRun(p, earlier);
                 record.accept(p);
             }
             LOG.info("point {}: adopted its {} run {}", index, earlierStatus, earlier);
             return;
         }
+        if (earlier != null) {
+            LOG.info("point {}: resuming its {} run {}", index, earlierStatus, earlier);
+        }
+        Path log = dir.resolve("logs").resolve("point-" + index + ".log");
+        synchronized (this) {
+            p.put("status", "running");
+            p.remove("exit_code");
+            record.accept(p);
+        }
+        int code = execute(pointCommand(p, earlier, threads), id, index, log);
+        Path run = pointRun(id, index);   // the point's own summary.json says which run it is
+        String error = errorLine(log);
+        synchronized (this) {
+            p.put("status", code == 0 ? "completed" : "failed");
+            p.put("exit_code", code);
+            if (run != null) {
+                withRun(p, run);
+            }
+            if (error != null) {
+                p.put("error", error);
+            }
+            record.accept(p);
+        }
+        String pointText = p.path("overrides").toString();
+        if (code == 0) {
+            LOG.info("point {} {}: completed", index, pointText);
+        } else {
+            LOG.warn("point {} {}: failed (exit {}){}; log: {}", index, pointText, code,
+                    error == null ? "" : ": " + error, log);
+        }
+    }
+
+    /** The command line of a point: a new run, or {@code --resume} of its earlier one. */
+    private List<String> pointCommand(ObjectNode p, Path earlier, int threads) {
         List<String> cmd = new ArrayList<>(javaCommand());
         cmd.add(doc.path("pipeline").asText());
         cmd.add("-q");
         if (earlier != null) {
-            // interrupted, killed or failed: continue that run (from its newest checkpoint, or from the start)
             cmd.addAll(List.of("--resume", earlier.toString()));
-            LOG.info("point {}: resuming its {} run {}", index, earlierStatus, earlier);
         } else {
-            cmd.addAll(List.of("--runs-root", doc.path("runs_root").asText(), "--run-name", "sweep-p" + index));
+            cmd.addAll(List.of("--runs-root", doc.path("runs_root").asText(), "--run-name",
+                    "sweep-p" + p.path("index").asInt()));
         }
         if (doc.hasNonNull("config")) {
             cmd.addAll(List.of("--config", doc.path("config").asText()));
@@ -259,13 +293,14 @@ public final class Sweep {
         if (!threadsGiven) {
             cmd.addAll(List.of("--set", "train.threads=" + threads));
         }
-        Path log = dir.resolve("logs").resolve("point-" + index + ".log");
-        synchronized (this) {
-            p.put("status", "running");
-            p.remove("exit_code");
-            record.accept(p);
-        }
-        int code;
+        return cmd;
+    }
+
+    /**
+     * Runs a point's process to its end (it stops by itself if this one dies), calling {@link #running} every
+     * heartbeat; its exit code, or -1 when it could not start.
+     */
+    private int execute(List<String> cmd, String id, int index, Path log) {
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("DLP_SWEEP", id + ":" + index);
@@ -275,48 +310,38 @@ public final class Sweep {
             while (!proc.waitFor(Liveness.beat().toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
                 running.accept(index);
             }
-            code = proc.exitValue();
+            return proc.exitValue();
         } catch (IOException e) {
-            code = -1;
             LOG.warn("point {}: cannot start: {}", index, e.getMessage());
+            return -1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            code = -1;
+            return -1;
         }
-        Path run = pointRun(id, index);   // the point's own summary.json says which run it is
-        String runDir = run == null ? null : run.toString();
+    }
+
+    /** A point's run directory and main metric, into its record. */
+    private static void withRun(ObjectNode p, Path run) {
+        p.put("run_dir", run.toString());
+        JsonNode metric = mainMetric(run);
+        if (metric != null) {
+            p.set("main_metric", metric);
+        }
+    }
+
+    /** The one-line error of a point that failed before its run directory existed (from its log), or null. */
+    private static String errorLine(Path log) {
         String error = null;
         try {
             for (String line : Files.readAllLines(log)) {
                 if (line.startsWith("dlp: error: ")) {
-                    error = line.substring(12);   // (a point that failed before its run directory has only this)
+                    error = line.substring(12);
                 }
             }
         } catch (IOException ignored) {
             // no log: the process did not start
         }
-        synchronized (this) {
-            p.put("status", code == 0 ? "completed" : "failed");
-            p.put("exit_code", code);
-            if (runDir != null) {
-                p.put("run_dir", runDir);
-                JsonNode metric = mainMetric(Path.of(runDir));
-                if (metric != null) {
-                    p.set("main_metric", metric);
-                }
-            }
-            if (error != null) {
-                p.put("error", error);
-            }
-            record.accept(p);
-        }
-        String pointText = p.path("overrides").toString();
-        if (code == 0) {
-            LOG.info("point {} {}: completed", index, pointText);
-        } else {
-            LOG.warn("point {} {}: failed (exit {}){}; log: {}", index, pointText, code,
-                    error == null ? "" : ": " + error, log);
-        }
+        return error;
     }
 
     private static JsonNode mainMetric(Path runDir) {
@@ -485,11 +510,7 @@ public final class Sweep {
             } else if (!"completed".equals(p.path("status").asText()) && s.pointRun(id, k) != null) {
                 Path run = s.pointRun(id, k);
                 p.put("status", runStatus(run));
-                p.put("run_dir", run.toString());
-                JsonNode metric = mainMetric(run);
-                if (metric != null) {
-                    p.set("main_metric", metric);
-                }
+                withRun(p, run);
             }
         }
         s.report(points);
