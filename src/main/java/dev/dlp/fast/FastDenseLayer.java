@@ -43,7 +43,6 @@ public class FastDenseLayer extends DenseLayer implements PathUse.Traced {
     private FloatPointer delta;
     /** The input whose activations {@link #act} holds (from a training forward pass); null when none. */
     private INDArray cachedFor;
-    private boolean lastFused;
 
     public FastDenseLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -71,11 +70,6 @@ public class FastDenseLayer extends DenseLayer implements PathUse.Traced {
     @Override
     public PathUse pathUse() {
         return use;
-    }
-
-    /** Whether the last backward pass was the fast one; for tests. */
-    boolean lastBackpropFused() {
-        return lastFused;
     }
 
     @Override
@@ -121,8 +115,8 @@ public class FastDenseLayer extends DenseLayer implements PathUse.Traced {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        lastFused = cachedFor != null && cachedFor == input && fused();
-        if (!lastFused) {
+        boolean fast = cachedFor != null && cachedFor == input && fused();
+        if (!fast) {
             use.declined(layerConf().getLayerName(), fused() ? "backward pass without its training forward pass"
                     : PathUse.explain(layerConf(), dataType, input, maskArray != null, relu()
                     || layerConf().getActivationFn() instanceof ActivationIdentity ? "bias, layer norm or input shape"

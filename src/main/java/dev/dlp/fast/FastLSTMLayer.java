@@ -57,7 +57,6 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
     private final float[][] work = new float[5][0];
     private INDArray cachedFor;
     private boolean hasMask;
-    private boolean lastFused;
 
     public FastLSTMLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -81,11 +80,6 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
     @Override
     public PathUse pathUse() {
         return use;
-    }
-
-    /** Whether the last backward pass was the fast one; for tests. */
-    boolean lastBackpropFused() {
-        return lastFused;
     }
 
     @Override
@@ -242,8 +236,8 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        lastFused = fused() && epsilon.rank() == 3 && epsilon.dataType() == DataType.FLOAT;
-        if (!lastFused) {
+        boolean fast = fused() && epsilon.rank() == 3 && epsilon.dataType() == DataType.FLOAT;
+        if (!fast) {
             use.declined(layerConf().getLayerName(), PathUse.explain(layerConf(), dataType, input, false,
                     "activations " + layerConf().getActivationFn() + "/" + layerConf().getGateActivationFn()
                     + ", data format, mask or input shape"));

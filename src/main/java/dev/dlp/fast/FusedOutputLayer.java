@@ -21,7 +21,6 @@ abstract class FusedOutputLayer extends OutputLayer implements PathUse.Traced {
     private final PathUse use = new PathUse();
     private boolean scoreReady;
     private double readyScore;
-    private boolean lastFused;
 
     FusedOutputLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -41,11 +40,6 @@ abstract class FusedOutputLayer extends OutputLayer implements PathUse.Traced {
         return use;
     }
 
-    /** Whether the last backward pass was the fused one; for tests. */
-    boolean lastBackpropFused() {
-        return lastFused;
-    }
-
     /** True when the layer reads a model input directly, so nothing needs its input gradient. */
     boolean inputFed() {
         return ((FusedOutput) layerConf()).isInputFed();
@@ -54,8 +48,8 @@ abstract class FusedOutputLayer extends OutputLayer implements PathUse.Traced {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         scoreReady = false;
-        lastFused = fused();
-        if (!lastFused) {
+        boolean fast = fused();
+        if (!fast) {
             use.declined(layerConf().getLayerName(), PathUse.explain(layerConf(), dataType, input, maskArray != null,
                     "activation " + layerConf().getActivationFn() + ", loss " + layerConf().getLossFn()
                     + ", bias or input shape"));

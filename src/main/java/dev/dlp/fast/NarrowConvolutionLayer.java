@@ -40,7 +40,6 @@ public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.
     private FloatPointer wN;
     private FloatPointer yN;
     private FloatPointer dwN;
-    private boolean lastFused;
 
     public NarrowConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -61,11 +60,6 @@ public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.
     @Override
     public PathUse pathUse() {
         return use;
-    }
-
-    /** Whether the last backward pass was the fast one; for tests. */
-    boolean lastBackpropFused() {
-        return lastFused;
     }
 
     @Override
@@ -105,8 +99,8 @@ public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         int[] pad = fastPadding();
-        lastFused = pad != null && epsilon.dataType() == DataType.FLOAT;
-        if (!lastFused) {
+        boolean fast = pad != null && epsilon.dataType() == DataType.FLOAT;
+        if (!fast) {
             use.declined(layerConf().getLayerName(), PathUse.explain(layerConf(), dataType, input, false,
                     "needs the identity activation, NCHW data, stride 1, dilation 1 and symmetric padding"));
             return super.backpropGradient(epsilon, workspaceMgr);

@@ -16,19 +16,27 @@ public final class PathUse {
 
     private long fast;
     private long declined;
+    private boolean lastFast;
     private final Set<String> reasons = new LinkedHashSet<>();
 
     /** A training pass that took the fast path. */
     public void fast() {
         fast++;
+        lastFast = true;
     }
 
     /** A training pass of layer {@code layer} that ran DL4J's pass instead, for {@code reason}. */
     public void declined(String layer, String reason) {
         declined++;
+        lastFast = false;
         if (reasons.size() < 8 && reasons.add(reason)) {
             LOG.warn("layer '{}': fast path declined ({}); DL4J's pass runs", layer, reason);
         }
+    }
+
+    /** Whether the latest training pass took the fast path. */
+    public boolean lastFast() {
+        return lastFast;
     }
 
     public long fastPasses() {

@@ -58,7 +58,7 @@ class FastDenseTest {
         assertTrue(SameGradients.relError(dl4j.outputSingle(x), ours.outputSingle(x)) < 1e-6, "forward pass");
         SameGradients.assertSame(dl4j, ours, x, y, 1e-6);
         // the fast backward pass ran where it applies, DL4J's elsewhere (tanh)
-        assertEquals(act != Activation.TANH, ((FastDenseLayer) ours.getLayer("d2")).lastBackpropFused());
+        assertEquals(act != Activation.TANH, ((FastDenseLayer) ours.getLayer("d2")).pathUse().lastFast());
     }
 
     @Test

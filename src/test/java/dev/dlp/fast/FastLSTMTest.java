@@ -83,7 +83,7 @@ class FastLSTMTest {
         double expected = dl4j.score(new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[]{x}, new INDArray[]{y},
                 m == null ? null : new INDArray[]{m}, m == null ? null : new INDArray[]{m}), false);
         SameGradients.assertSame(dl4j, ours, x, y, 1e-5 * Math.max(1, expected));
-        assertTrue(((FastLSTMLayer) ours.getLayer("l1")).lastBackpropFused(), "the fast pass ran");
+        assertTrue(((FastLSTMLayer) ours.getLayer("l1")).pathUse().lastFast(), "the fast pass ran");
         assertTrue(SameGradients.relError(dl4j.outputSingle(x), ours.outputSingle(x)) < 1e-5, "forward pass");
     }
 

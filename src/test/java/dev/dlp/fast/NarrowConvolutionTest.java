@@ -62,7 +62,7 @@ class NarrowConvolutionTest {
         assertTrue(SameGradients.relError(c2, ours.feedForward(x, false).get("c2")) < 1e-5, "forward pass");
         INDArray y = Nd4j.randn(DataType.FLOAT, c2.shape());
         SameGradients.assertSame(dl4j, ours, x, y, 1e-4);   // a float sum of ~70: 1e-4 is ~1e-6 relative
-        assertTrue(((NarrowConvolutionLayer) ours.getLayer("c2")).lastBackpropFused(), "the fast pass ran");
+        assertTrue(((NarrowConvolutionLayer) ours.getLayer("c2")).pathUse().lastFast(), "the fast pass ran");
     }
 
     @Test
