@@ -1,7 +1,6 @@
 package dev.dlp.cli;
 
 import dev.dlp.config.Suggest;
-import dev.dlp.pipelines.Pipelines;
 import dev.dlp.sweep.Points;
 import dev.dlp.sweep.Sweep;
 import picocli.CommandLine.Command;

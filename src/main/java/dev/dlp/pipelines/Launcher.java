@@ -10,8 +10,6 @@ import dev.dlp.fast.ModelFiles;
 import dev.dlp.graph.GraphFactory;
 import dev.dlp.graph.ModelSpec;
 import dev.dlp.nd4j.Backend;
-import dev.dlp.run.AtomicFiles;
-import dev.dlp.run.BuildInfo;
 import dev.dlp.run.Liveness;
 import dev.dlp.run.RunRecord;
 import dev.dlp.run.RunDir;
@@ -27,11 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,15 +73,19 @@ public final class Launcher {
         }
     }
 
-    /** The final graph for the prepared data (the config's, or one whose input sizes come from the data). */
+    /**
+     * The final graph for the prepared data (the config's, or one whose input sizes come from the data), after the
+     * pipeline's own checks of that network.
+     */
     static <C extends PipelineConfig, D> Resolved<C> withData(Pipeline<C, D> p, Resolved<C> r, Pipeline.Prepared<D> data,
                                                            String source) {
         C cfg = r.config();
         ModelSpec net = p.network(cfg, data);
-        if (r.graphConf() != null && net == cfg.network()) {
-            return r;
-        }
         try {
+            p.check(cfg, net);
+            if (r.graphConf() != null && net == cfg.network()) {
+                return r;
+            }
             return new Resolved<>(r.loaded(), GraphFactory.build(net, cfg.train(), cfg.seed()),
                     GraphFactory.architectureHash(net));
         } catch (ConfigException e) {
@@ -117,11 +116,6 @@ public final class Launcher {
         LOG.info("data: {} training examples ({} s)", data.train().size(), secs(td));
         r = withData(p, r, data, start.source().name());
         checkOutputs(r.graphConf(), data, start.source().name());
-        try {
-            p.check(cfg, p.network(cfg, data));
-        } catch (ConfigException e) {
-            throw e.in(start.source().name());
-        }
         Checkpoints.State state = start.checkpoint() == null ? null : checkedState(start, r, cfg);
         // phase 3: run directory
         RunDir run = start.resuming() ? start.resumeDir() : RunDir.create(o.runsRoot(), p.name(), o.runName());
@@ -183,10 +177,7 @@ public final class Launcher {
             RunDir.checkRoot(o.runsRoot());
             return new Start(null, null, ConfigLoader.resolve(o.config(), p.defaultConfig()), overrides);
         }
-        RunDir dir = RunDir.open(o.resume());
-        if (!Files.isDirectory(o.resume()) || !Files.exists(dir.configFile())) {
-            throw new ConfigException("--resume", "not a run directory (no config.yaml): " + o.resume());
-        }
+        RunDir dir = RunDir.toResume(o.resume());
         ConfigLoader.Source source = o.config() != null ? ConfigLoader.resolve(o.config(), p.defaultConfig())
                 : new ConfigLoader.Source(dir.configFile().toString(), dir.configFile(), null);
         Checkpoints.Readable ckpt = new Checkpoints(dir.checkpointsDir(), 1).newestReadable().orElse(null);

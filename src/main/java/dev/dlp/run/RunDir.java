@@ -67,6 +67,15 @@ public final class RunDir {
         throw new IllegalStateException("could not find a free run directory name under " + parent);
     }
 
+    /** The run directory {@code --resume} names: bad input unless it holds a run's config.yaml. */
+    public static RunDir toResume(Path dir) {
+        RunDir run = new RunDir(dir);
+        if (!Files.isDirectory(dir) || !Files.isRegularFile(run.configFile())) {
+            throw new dev.dlp.config.ConfigException("--resume", "not a run directory (no config.yaml): " + dir);
+        }
+        return run;
+    }
+
     /** An existing run directory (for resume and eval). */
     public static RunDir open(Path dir) {
         return new RunDir(dir);

@@ -3,7 +3,6 @@ package dev.dlp.run;
 import dev.dlp.config.ConfigLoader;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;

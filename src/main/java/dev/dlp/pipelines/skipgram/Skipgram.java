@@ -6,7 +6,6 @@ import dev.dlp.data.DataException;
 import dev.dlp.nd4j.Backend;
 import dev.dlp.pipelines.Context;
 import dev.dlp.run.AtomicFiles;
-import dev.dlp.run.BuildInfo;
 import dev.dlp.run.Liveness;
 import dev.dlp.run.RunDir;
 import dev.dlp.run.RunRecord;
@@ -81,10 +80,7 @@ public final class Skipgram {
         long started = System.nanoTime();
         // phase 1: config
         List<String> overrides = o.asOverrides();
-        RunDir resumed = o.resume() == null ? null : RunDir.open(o.resume());
-        if (resumed != null && !Files.isRegularFile(resumed.configFile())) {
-            throw new ConfigException("--resume", "not a run directory (no config.yaml): " + o.resume());
-        }
+        RunDir resumed = o.resume() == null ? null : RunDir.toResume(o.resume());
         if (resumed == null) {
             RunDir.checkName(o.runName());
             RunDir.checkRoot(o.runsRoot());

@@ -4,7 +4,6 @@ import dev.dlp.config.ConfigException;
 import dev.dlp.data.Table;
 import dev.dlp.data.TableConfig;
 import dev.dlp.train.ArraySource;
-import dev.dlp.train.Trainer;
 
 import java.util.ArrayList;
 import java.util.List;
