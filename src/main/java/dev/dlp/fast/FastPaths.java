@@ -170,8 +170,9 @@ public final class FastPaths {
     }
 
     /**
-     * DL4J's own class for a configuration of ours (the nearest superclass outside dlp), with the same settings,
-     * including its activation and updaters; anything else is returned as it is.
+     * DL4J's own class for a configuration of ours (the nearest superclass that is not a fast path), with the same
+     * settings; a layer comes back as a copy whose activation and updaters are DL4J's too (the argument is never
+     * modified); anything else is returned as it is.
      */
     static <T> T stockOf(T o) {
         if (o == null) {
