@@ -14,6 +14,13 @@ public final class Check {
         return value;
     }
 
+    public static int inRange(String key, int value, int lo, int hi) {
+        if (value < lo || value > hi) {
+            throw new ConfigException(key, "must be in [" + lo + ", " + hi + "], got " + value);
+        }
+        return value;
+    }
+
     public static long atLeast(String key, long value, long min) {
         if (value < min) {
             throw new ConfigException(key, "must be >= " + min + ", got " + value);

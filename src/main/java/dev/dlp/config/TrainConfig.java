@@ -13,30 +13,70 @@ package dev.dlp.config;
  * @param prefetch      build the next batch on a background thread while the current one trains
  * @param engine        {@code fast}: dlp's fast paths where they apply (see {@code dev.dlp.fast}); {@code dl4j}:
  *                      DL4J's own layers, updater and step only. Saved models are DL4J's either way.
+ * @param workers       CPU workers that share each batch (see {@code dev.dlp.fast.Workers}); 0 = one per core.
+ *                      The gradient is the whole batch's either way: workers change the speed, not the result
+ *                      (up to float rounding)
  */
 public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, double l2, WeightInitKind weightInit,
-                          EarlyStoppingConfig earlyStopping, int threads, boolean prefetch, Engine engine) {
+                          EarlyStoppingConfig earlyStopping, int threads, boolean prefetch, Engine engine,
+                          int workers) {
 
     /**
      * The settings every pipeline shares; each pipeline's config record sets the rest ({@link #of}) to the values
      * of its shipped config (a test holds them equal).
      */
     public static final TrainConfig DEFAULTS = new TrainConfig(10, 64, UpdaterConfig.DEFAULTS, 0.0,
-            WeightInitKind.XAVIER, EarlyStoppingConfig.DEFAULTS, 1, true, Engine.FAST);
+            WeightInitKind.XAVIER, EarlyStoppingConfig.DEFAULTS, 1, true, Engine.FAST, 1);
 
     /** {@link #DEFAULTS} with these settings: a pipeline's defaults. */
     public static TrainConfig of(int epochs, int batchSize, double lr, ScheduleConfig schedule,
                                  WeightInitKind weightInit, boolean prefetch) {
+        return of(epochs, batchSize, lr, schedule, weightInit, prefetch, 1);
+    }
+
+    /** {@link #DEFAULTS} with these settings, {@code workers} included. */
+    public static TrainConfig of(int epochs, int batchSize, double lr, ScheduleConfig schedule,
+                                 WeightInitKind weightInit, boolean prefetch, int workers) {
         UpdaterConfig u = UpdaterConfig.DEFAULTS;
         return new TrainConfig(epochs, batchSize, new UpdaterConfig(u.type(), lr, u.momentum(), u.beta1(), u.beta2(),
                 u.epsilon(), u.decay(), schedule), 0.0, weightInit, EarlyStoppingConfig.DEFAULTS, 1, prefetch,
-                Engine.FAST);
+                Engine.FAST, workers);
+    }
+
+    /**
+     * The number of workers to train with here: {@code workers}, or for {@code 0} one per core this process may use
+     * ({@link #cores}) but no more than one per 16 examples of a batch (smaller slices run slower per example than
+     * the cores gain).
+     */
+    public int workersHere() {
+        return workers > 0 ? workers : Math.max(1, Math.min(cores(), batchSize / 16));
+    }
+
+    /** Native threads for {@link #threads}: 0 means one per core this process may use ({@link #cores}). */
+    public int threadsHere() {
+        return threads > 0 ? threads : cores();
+    }
+
+    /**
+     * The cores this process may use: {@code $DLP_CORES} when set (a sweep running points side by side sets it to
+     * its share of the machine), else every core the JVM sees.
+     */
+    public static int cores() {
+        String env = System.getenv("DLP_CORES");
+        if (env != null) {
+            try {
+                return Math.max(1, Integer.parseInt(env.trim()));
+            } catch (NumberFormatException e) {
+                // not a number: every core
+            }
+        }
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /** This config with early stopping on {@code metric} (patience 0: off until a config sets it). */
     public TrainConfig withEarlyStoppingMetric(String metric) {
         return new TrainConfig(epochs, batchSize, updater, l2, weightInit, new EarlyStoppingConfig(metric,
-                earlyStopping.patience(), earlyStopping.mode()), threads, prefetch, engine);
+                earlyStopping.patience(), earlyStopping.mode()), threads, prefetch, engine, workers);
     }
 
     /** Which code trains the network: dlp's fast paths where they apply, or DL4J's own passes only. */
@@ -54,6 +94,7 @@ public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, doub
         Check.atLeast("train.batch_size", batchSize, 1);
         Check.nonNegative("train.l2", l2);
         Check.atLeast("train.threads", threads, 0);
+        Check.inRange("train.workers", workers, 0, 256);
         updater.validate("train.updater");
         earlyStopping.validate("train.early_stopping");
     }

@@ -53,6 +53,21 @@ public final class Backend {
         }
     }
 
+    /** OpenMP threads of parallel regions started from the calling thread. */
+    public static int ompThreads() {
+        return org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+    }
+
+    /**
+     * OpenMP threads of parallel regions started from the calling thread (libnd4j's loops, oneDNN): OpenMP keeps
+     * this per thread, so a thread other than the one {@link #init} ran on starts with one per core.
+     */
+    public static void setOmpThreads(int threads) {
+        if (threads > 0) {
+            org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+        }
+    }
+
     /** True when the loaded libnd4j was built with oneDNN (the {@code -onednn*} nd4j-native classifiers). */
     private static boolean hasOneDnn() {
         try {

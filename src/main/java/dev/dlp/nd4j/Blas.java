@@ -113,6 +113,20 @@ public final class Blas {
         }
     }
 
+    /**
+     * {@code y += x} for two contiguous float arrays of the same length, as one {@code cblas_saxpy} on their
+     * memory; anything else goes to ND4J's {@code addi}.
+     */
+    public static void addInto(INDArray x, INDArray y) {
+        if (Backend.hostArrays() && x.length() == y.length() && HostArrays.contiguousFloats(x)
+                && HostArrays.contiguousFloats(y)) {
+            openblas_nolapack.cblas_saxpy((int) x.length(), 1f, (FloatPointer) x.data().addressPointer(), 1,
+                    (FloatPointer) y.data().addressPointer(), 1);
+        } else {
+            y.addi(x.reshape(y.shape()));
+        }
+    }
+
     private static int flag(boolean trans) {
         return trans ? TRANS : NO_TRANS;
     }

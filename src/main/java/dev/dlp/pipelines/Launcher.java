@@ -110,7 +110,7 @@ public final class Launcher {
         LOG.info("config: {}{}", start.source().name(), start.overrides().isEmpty() ? ""
                 : " with " + String.join(" ", start.overrides()));
         // phase 2: data (and the network, where its input sizes come from the data); checks before any write
-        Backend.init(cfg.train().threads());
+        Backend.init(cfg.train().threadsHere());
         long td = System.nanoTime();
         Pipeline.Prepared<D> data = p.prepare(cfg, ctx);
         LOG.info("data: {} training examples ({} s)", data.train().size(), secs(td));

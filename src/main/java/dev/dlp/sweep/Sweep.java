@@ -120,9 +120,9 @@ public final class Sweep {
             }
         }
         int parallel = Math.max(1, doc.path("parallel").asInt(o.parallel()));
-        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
-        out.printf("sweep: %s (%d points, %d to run, %d at a time, %d native threads each)%n", dir, points.size(),
-                todo.size(), parallel, threads);
+        int cores = Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
+        out.printf("sweep: %s (%d points, %d to run, %d at a time, %d cores each)%n", dir, points.size(),
+                todo.size(), parallel, cores);
         out.flush();
         try {
             Files.createDirectories(dir.resolve("logs"));
@@ -134,7 +134,7 @@ public final class Sweep {
             List<Future<?>> futures = new ArrayList<>();
             for (int index : todo) {
                 ObjectNode p = (ObjectNode) points.get(index);
-                futures.add(pool.submit(() -> runPoint(id, p, threads)));
+                futures.add(pool.submit(() -> runPoint(id, p, cores)));
             }
             for (Future<?> f : futures) {
                 try {
@@ -218,7 +218,7 @@ public final class Sweep {
      * (found through its summary.json) is adopted when it completed or still runs, and continued with
      * {@code --resume} when it was interrupted, killed or failed: a point never gets two runs.
      */
-    private void runPoint(String id, ObjectNode p, int threads) {
+    private void runPoint(String id, ObjectNode p, int cores) {
         int index = p.path("index").asInt();
         Path earlier = pointRun(id, index);
         String earlierStatus = earlier == null ? null : runStatus(earlier);
@@ -241,7 +241,7 @@ public final class Sweep {
             p.remove("exit_code");
             record.accept(p);
         }
-        int code = execute(pointCommand(p, earlier, threads), id, index, log);
+        int code = execute(pointCommand(p, earlier), id, index, log, cores);
         Path run = pointRun(id, index);   // the point's own summary.json says which run it is
         String error = errorLine(log);
         synchronized (this) {
@@ -265,7 +265,7 @@ public final class Sweep {
     }
 
     /** The command line of a point: a new run, or {@code --resume} of its earlier one. */
-    private List<String> pointCommand(ObjectNode p, Path earlier, int threads) {
+    private List<String> pointCommand(ObjectNode p, Path earlier) {
         List<String> cmd = new ArrayList<>(javaCommand());
         cmd.add(doc.path("pipeline").asText());
         cmd.add("-q");
@@ -279,30 +279,26 @@ public final class Sweep {
             cmd.addAll(List.of("--config", doc.path("config").asText()));
         }
         doc.path("pass_through").forEach(a -> cmd.add(a.asText()));
-        boolean threadsGiven = false;
         for (JsonNode s : doc.path("sets")) {
             cmd.addAll(List.of("--set", s.asText()));
-            threadsGiven |= s.asText().startsWith("train.threads=");
         }
         Iterator<Map.Entry<String, JsonNode>> it = p.path("overrides").fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             cmd.addAll(List.of("--set", e.getKey() + "=" + e.getValue().asText()));
-            threadsGiven |= e.getKey().equals("train.threads");
-        }
-        if (!threadsGiven) {
-            cmd.addAll(List.of("--set", "train.threads=" + threads));
         }
         return cmd;
     }
 
     /**
      * Runs a point's process to its end (it stops by itself if this one dies), calling {@link #running} every
-     * heartbeat; its exit code, or -1 when it could not start.
+     * heartbeat; its exit code, or -1 when it could not start. {@code cores}: the point's share of the machine
+     * ({@code $DLP_CORES}: what {@code train.threads: 0} and {@code train.workers: 0} mean there).
      */
-    private int execute(List<String> cmd, String id, int index, Path log) {
+    private int execute(List<String> cmd, String id, int index, Path log, int cores) {
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().put("DLP_CORES", String.valueOf(cores));
             pb.environment().put("DLP_SWEEP", id + ":" + index);
             pb.environment().put(dev.dlp.train.StopSignal.PARENT_PID_ENV, String.valueOf(ProcessHandle.current().pid()));
             pb.environment().put("DLP_NO_PROGRESS_BAR", "1");
@@ -457,7 +453,7 @@ public final class Sweep {
                 todo.add(k);
             }
         }
-        int threads = Runtime.getRuntime().availableProcessors();
+        int cores = Runtime.getRuntime().availableProcessors();
         int failed = 0;
         for (int k : todo) {
             if (claims.result(k).map(r -> "completed".equals(r.path("status").asText())).orElse(false)) {
@@ -467,7 +463,7 @@ public final class Sweep {
             } else {
                 try {
                     ObjectNode p = ((ObjectNode) points.get(k)).deepCopy();
-                    s.runPoint(s.doc.path("id").asText(), p, threads);
+                    s.runPoint(s.doc.path("id").asText(), p, cores);
                     out.printf("point %d: %s%n", k, p.path("status").asText());
                     failed += "completed".equals(p.path("status").asText()) ? 0 : 1;
                 } finally {

@@ -3,6 +3,7 @@ package dev.dlp.train;
 import dev.dlp.config.CheckpointConfig;
 import dev.dlp.config.TrainConfig;
 import dev.dlp.fast.FastPaths;
+import dev.dlp.fast.Workers;
 import dev.dlp.fast.ModelFiles;
 import dev.dlp.run.AtomicFiles;
 import dev.dlp.run.RunDir;
@@ -55,7 +56,17 @@ public final class Trainer {
     }
 
     public static Result fit(Job job) {
-        FastPaths.installTraining(job.graph(), job.train().engine());
+        try (Workers workers = Workers.install(job.graph(), job.train().workersHere(), usesRandomness(job.graph()))) {
+            FastPaths.installTraining(job.graph(), job.train().engine());
+            try {
+                return fit(job, workers);
+            } finally {
+                job.summary().put("workers", workers.describe());
+            }
+        }
+    }
+
+    private static Result fit(Job job, Workers workers) {
         TrainState s = TrainState.start(job.resume());
         Checkpoints ckpts = new Checkpoints(job.run().checkpointsDir(), job.checkpoint().keepLast());
         MetricsLog metrics = new MetricsLog(job.run().path());
@@ -65,7 +76,7 @@ public final class Trainer {
         }
         try (Batches batches = new Batches(job.data(), job.train(), job.seed())) {
             for (; s.epoch < job.train().epochs(); s.epoch++) {
-                Result stopped = trainEpoch(job, s, batches, ckpts);
+                Result stopped = trainEpoch(job, workers, s, batches, ckpts);
                 if (stopped != null) {
                     return stopped;
                 }
@@ -87,7 +98,7 @@ public final class Trainer {
      * Trains the batches of epoch {@code s.epoch} from {@code s.firstBatch} on. Returns the result when the run
      * must end here (a stop request: checkpoint first; a diverged loss), else null.
      */
-    static Result trainEpoch(Job job, TrainState s, Batches batches, Checkpoints ckpts) {
+    static Result trainEpoch(Job job, Workers workers, TrainState s, Batches batches, Checkpoints ckpts) {
         ComputationGraph g = job.graph();
         g.getConfiguration().setEpochCount(s.epoch);
         boolean stochastic = usesRandomness(g);
@@ -108,7 +119,7 @@ public final class Trainer {
             if (stochastic) {
                 Nd4j.getRandom().setSeed(job.seed() * 0x9E3779B97F4A7C15L + s.iteration);
             }
-            g.fit(mds);
+            workers.fit(mds);
             double loss = g.score();
             s.iteration++;
             if (!Double.isFinite(loss)) {

@@ -27,7 +27,7 @@ public record AeConfig(long seed, MnistConfig data, ModelSpec model, String code
     /** = conv-ae.yaml outside its model (DefaultsTest). */
     public static final AeConfig CONV_DEFAULTS = new AeConfig(42, MnistConfig.DEFAULTS, null, "code",
             TrainConfig.of(40, 64, 0.003, TrainConfig.ScheduleConfig.exponential(0.95),
-                    TrainConfig.WeightInitKind.RELU, true), CheckpointConfig.DEFAULTS);
+                    TrainConfig.WeightInitKind.RELU, true, 0), CheckpointConfig.DEFAULTS);
 
     @Override
     public ModelSpec network() {

@@ -21,7 +21,7 @@ public record LenetConfig(long seed, MnistConfig data, ModelSpec model, TrainCon
     /** = lenet5.yaml outside its model (DefaultsTest). */
     public static final LenetConfig DEFAULTS = new LenetConfig(42, MnistConfig.DEFAULTS, null,
             TrainConfig.of(10, 64, 0.001, TrainConfig.ScheduleConfig.exponential(0.8), TrainConfig.WeightInitKind.RELU,
-                    true), CheckpointConfig.DEFAULTS);
+                    true, 0), CheckpointConfig.DEFAULTS);
 
     @Override
     public ModelSpec network() {

@@ -98,7 +98,7 @@ public record SkipgramConfig(long seed, DataConfig data, VocabConfig vocab, Sgns
         }
 
         int effectiveThreads() {
-            return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+            return threads == 0 ? dev.dlp.config.TrainConfig.cores() : threads;
         }
     }
 

@@ -1,0 +1,335 @@
+package dev.dlp.fast;
+
+import dev.dlp.nd4j.Backend;
+import dev.dlp.nd4j.Blas;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.Solver;
+import org.deeplearning4j.optimize.api.ConvexOptimizer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.optimize.solvers.StochasticGradientDescent;
+import org.deeplearning4j.optimize.stepfunctions.StepFunctions;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code train.workers}: data parallelism inside one training step, on the CPU's cores.
+ *
+ * <p>Each minibatch is cut into one slice per worker. Every worker computes the gradient of its slice on its own
+ * copy of the network's layers (a replica built from the same configuration whose layers view the network's own
+ * parameter array: nothing is copied, and an update is seen by every replica at once); the slices' gradients are
+ * summed into the network's flattened gradient, the scores are averaged by slice size, and DL4J's updater and step
+ * then run once, as for the whole batch. DL4J's losses are sums over examples (the updater divides by the batch
+ * size), so the summed gradient is the whole batch's gradient up to float rounding: the run follows the one-worker
+ * trajectory; it is not parameter averaging. Dropout draws differ (each worker has its own generator, seeded per
+ * step).
+ *
+ * <p>Why this and not DL4J's {@code ParallelWrapper}: the wrapper trains one model per worker on different
+ * minibatches and averages parameters every few steps, which changes the trajectory (and Adam's state) with the
+ * number of workers; here the number of workers changes the speed only.
+ *
+ * <p>How it hooks in: {@link #install} gives the graph a solver whose optimizer is DL4J's
+ * {@link StochasticGradientDescent} except that the gradient is computed as above; the updater, step function,
+ * listeners and iteration counters are DL4J's. It declines (the whole batch on one worker, with the reason in
+ * {@link #reason()}) for truncated BPTT and for parameters outside the minibatch division (batch normalisation's
+ * running statistics), whose "gradients" are not sums over examples.
+ */
+public final class Workers implements AutoCloseable {
+    private static final Field SOLVER = solverField();
+
+    private final ComputationGraph graph;
+    private final List<ComputationGraph> replicas;
+    /** One lane (thread) per replica. */
+    private final List<Lane> lanes;
+    private final boolean stochastic;
+    private final String reason;
+    private final int requested;
+    private long splitSteps;
+    private long wholeSteps;
+    /** The batch {@link #fit} is training (null outside it). */
+    private MultiDataSet current;
+
+    private Workers(int requested, ComputationGraph graph, List<ComputationGraph> replicas, List<Lane> lanes,
+                    boolean stochastic, String reason) {
+        this.requested = requested;
+        this.graph = graph;
+        this.replicas = replicas;
+        this.lanes = lanes;
+        this.stochastic = stochastic;
+        this.reason = reason;
+    }
+
+    /**
+     * Trains {@code graph} with {@code n} workers from now on ({@code n <= 1}: DL4J's own step, nothing installed).
+     * {@code stochastic}: the network draws random numbers while training (dropout, weight noise); each worker's
+     * generator is then seeded from the training thread's at every step. Install before
+     * {@link FastPaths#installTraining}, which puts its updater and step on the optimizer installed here.
+     */
+    public static Workers install(ComputationGraph graph, int n, boolean stochastic) {
+        String why = n <= 1 ? null : declineReason(graph);
+        if (n <= 1 || why != null) {
+            return new Workers(n, graph, List.of(), List.of(), stochastic, why);
+        }
+        ComputationGraphUpdater updater = graph.getUpdater(true);   // keeps a restored updater state
+        SplitDescent opt = new SplitDescent(graph);
+        opt.setUpdaterComputationGraph(updater);
+        try {
+            SOLVER.set(graph, new OneOptimizerSolver(opt));
+        } catch (IllegalAccessException | RuntimeException e) {
+            return new Workers(n, graph, List.of(), List.of(), stochastic, "DL4J's solver field is not accessible: " + e);
+        }
+        List<ComputationGraph> replicas = new ArrayList<>();
+        for (int i = 1; i < n; i++) {
+            ComputationGraphConfiguration c = graph.getConfiguration().clone();
+            ComputationGraph r = new ComputationGraph(c);
+            r.init(graph.params(), false);   // the network's own parameter array: no copy, always current
+            r.initGradientsView();
+            replicas.add(r);
+        }
+        // OpenMP's thread count is a per-thread setting: a new thread would run libnd4j's and oneDNN's parallel
+        // regions with one OpenMP thread per core, oversubscribing the cores the workers share
+        int omp = Backend.ompThreads();
+        List<Lane> lanes = new ArrayList<>();
+        for (int i = 1; i < n; i++) {
+            lanes.add(new Lane("dlp-worker-" + i, () -> Backend.setOmpThreads(omp)));
+        }
+        Workers w = new Workers(n, graph, replicas, lanes, stochastic, null);
+        opt.workers = w;
+        return w;
+    }
+
+    /** Why the batch cannot be split for {@code graph}, or null when it can. */
+    static String declineReason(ComputationGraph graph) {
+        if (SOLVER == null) {
+            return "this DL4J version has no ComputationGraph.solver field";
+        }
+        if (graph.getConfiguration().getBackpropType() == BackpropType.TruncatedBPTT) {
+            return "truncated BPTT carries state from one slice of the sequence to the next";
+        }
+        for (Layer l : graph.getLayers()) {
+            for (String p : l.paramTable().keySet()) {
+                if (!l.updaterDivideByMinibatch(p)) {
+                    return "layer " + l.conf().getLayer().getLayerName() + " has a parameter outside the "
+                            + "minibatch division (" + p + "): its gradient is not a sum over examples";
+                }
+            }
+        }
+        return null;
+    }
+
+    /** One training step on {@code batch}: DL4J's {@code fit}, with the gradient computed by the workers. */
+    public void fit(MultiDataSet batch) {
+        current = replicas.isEmpty() ? null : batch;
+        try {
+            graph.fit(batch);
+        } finally {
+            current = null;
+        }
+    }
+
+    /** Workers in use (1 when declined or not asked for). */
+    public int count() {
+        return replicas.size() + 1;
+    }
+
+    /** Steps whose gradient was computed in slices. */
+    public long splitSteps() {
+        return splitSteps;
+    }
+
+    /** Steps computed whole on one worker (declined, or a batch smaller than the workers). */
+    public long wholeSteps() {
+        return wholeSteps;
+    }
+
+    /** summary.json's {@code workers} section: asked for, used, steps split and whole, why declined. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("requested", requested);
+        m.put("used", count());
+        m.put("split_steps", splitSteps);
+        m.put("whole_steps", wholeSteps);
+        if (reason != null) {
+            m.put("declined", reason);
+        }
+        return m;
+    }
+
+    /** Why the workers declined, or null. */
+    public String reason() {
+        return reason;
+    }
+
+    @Override
+    public void close() {
+        lanes.forEach(Lane::close);
+    }
+
+    /**
+     * The network's gradient and score for its current inputs (set by DL4J's {@code fit}), computed in slices:
+     * slice 0 on this thread with {@code mgr}, the others on the lanes; summed into the network's gradient.
+     */
+    private void computeGradientAndScore(LayerWorkspaceMgr mgr) {
+        MultiDataSet batch = current;
+        int n = batch == null ? 0 : (int) batch.getLabels(0).size(0);
+        int k = Math.min(count(), n);
+        if (k <= 1) {
+            wholeSteps++;
+            graph.computeGradientAndScore(mgr);
+            return;
+        }
+        INDArray[] in = batch.getFeatures();
+        INDArray[] labels = batch.getLabels();
+        INDArray[] inMasks = batch.getFeaturesMaskArrays();
+        INDArray[] labelMasks = batch.getLabelsMaskArrays();
+        long seed = stochastic ? Nd4j.getRandom().getSeed() : 0;
+        int iteration = graph.getConfiguration().getIterationCount();
+        int epoch = graph.getConfiguration().getEpochCount();
+        for (int w = 1; w < k; w++) {
+            ComputationGraph r = replicas.get(w - 1);
+            int lo = (int) ((long) n * w / k);
+            int hi = (int) ((long) n * (w + 1) / k);
+            long workerSeed = seed * 0x9E3779B97F4A7C15L + w;
+            lanes.get(w - 1).post(() -> {
+                if (stochastic) {
+                    Nd4j.getRandom().setSeed(workerSeed);
+                }
+                r.getConfiguration().setIterationCount(iteration);
+                r.getConfiguration().setEpochCount(epoch);
+                r.setInputs(slice(in, lo, hi));
+                r.setLabels(slice(labels, lo, hi));
+                r.setLayerMaskArrays(slice(inMasks, lo, hi), slice(labelMasks, lo, hi));
+                try {
+                    r.computeGradientAndScore();
+                    return r.score() * (hi - lo);
+                } finally {
+                    r.clearLayerMaskArrays();
+                    r.setInputs((INDArray[]) null);
+                    r.setLabels((INDArray[]) null);
+                }
+            });
+        }
+        int hi0 = n / k;
+        double total = 0;
+        RuntimeException failed = null;
+        try {
+            graph.setInputs(slice(in, 0, hi0));
+            graph.setLabels(slice(labels, 0, hi0));
+            graph.setLayerMaskArrays(slice(inMasks, 0, hi0), slice(labelMasks, 0, hi0));
+            graph.computeGradientAndScore(mgr);
+            total = graph.score() * hi0;
+        } catch (RuntimeException e) {
+            failed = e;
+        } finally {
+            graph.setInputs(in);
+            graph.setLabels(labels);
+            graph.setLayerMaskArrays(inMasks, labelMasks);
+        }
+        INDArray sum = graph.getGradientsViewArray();
+        for (int w = 1; w < k; w++) {
+            try {   // every lane is joined, failed or not: the next step posts to all of them again
+                total += (Double) lanes.get(w - 1).join();
+                Blas.addInto(replicas.get(w - 1).getGradientsViewArray(), sum);
+            } catch (RuntimeException e) {
+                if (failed == null) {
+                    failed = e;
+                } else {
+                    failed.addSuppressed(e);
+                }
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+        graph.setScore(total / n);
+        splitSteps++;
+    }
+
+    /** Rows {@code [lo, hi)} of each array (views; null stays null). */
+    private static INDArray[] slice(INDArray[] arrays, int lo, int hi) {
+        if (arrays == null) {
+            return null;
+        }
+        INDArray[] out = new INDArray[arrays.length];
+        for (int i = 0; i < arrays.length; i++) {
+            out[i] = arrays[i] == null ? null : arrays[i].get(NDArrayIndex.interval(lo, hi));
+        }
+        return out;
+    }
+
+    private static Field solverField() {
+        try {
+            Field f = ComputationGraph.class.getDeclaredField("solver");
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * DL4J's stochastic gradient descent with the gradient computed by the workers; everything else (listeners,
+     * updater, step, counters) is the superclass's.
+     */
+    private static final class SplitDescent extends StochasticGradientDescent {
+        private Workers workers;
+
+        SplitDescent(ComputationGraph graph) {
+            super(graph.conf(), StepFunctions.createStepFunction(graph.conf().getStepFunction()),
+                    graph.getListeners(), graph);
+        }
+
+        @Override
+        public Pair<Gradient, Double> gradientAndScore(LayerWorkspaceMgr workspaceMgr) {
+            oldScore = score;
+            workers.computeGradientAndScore(workspaceMgr);
+            if (trainingListeners != null && !trainingListeners.isEmpty()) {
+                try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                    for (TrainingListener l : trainingListeners) {
+                        l.onGradientCalculation(model);
+                    }
+                }
+            }
+            Pair<Gradient, Double> pair = model.gradientAndScore();
+            score = pair.getSecond();
+            updateGradientAccordingToParams(pair.getFirst(), model, model.batchSize(), workspaceMgr);
+            return pair;
+        }
+    }
+
+    /** A solver whose optimizer is the one given (DL4J's builds its own from the configuration). */
+    private static final class OneOptimizerSolver extends Solver {
+        private final ConvexOptimizer optimizer;
+
+        OneOptimizerSolver(ConvexOptimizer optimizer) {
+            this.optimizer = optimizer;
+        }
+
+        @Override
+        public ConvexOptimizer getOptimizer() {
+            return optimizer;
+        }
+
+        @Override
+        public void setListeners(Collection<TrainingListener> listeners) {
+            super.setListeners(listeners);
+            optimizer.setListeners(listeners);
+        }
+    }
+}
