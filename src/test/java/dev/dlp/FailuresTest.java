@@ -183,6 +183,42 @@ class FailuresTest {
     }
 
     @Test
+    void twoWorkersFollowTheOneWorkerRunAndResumeExactly() throws Exception {
+        assertEquals(0, run(args("workers", "--set", "train.workers=2", "--set", "checkpoint.every_iterations=4",
+                "--set", "checkpoint.keep_last=20")).exit());
+        Path run = runDir("workers");
+        com.fasterxml.jackson.databind.JsonNode w = ConfigLoader.json().readTree(run.resolve("summary.json")
+                .toFile()).path("workers");
+        assertEquals(2, w.path("used").asInt(), w.toString());
+        assertTrue(w.path("split_steps").asLong() >= 30, w.toString());
+        // the same trajectory as one worker, up to float rounding (the gradient is summed in two slices)
+        ComputationGraph one = ModelSerializer.restoreComputationGraph(straight.resolve("model.zip").toFile(), true);
+        ComputationGraph two = ModelSerializer.restoreComputationGraph(run.resolve("model.zip").toFile(), true);
+        assertEquals(0.0, one.params().sub(two.params()).amaxNumber().doubleValue(), 1e-4);
+        // killed in epoch 2 after its checkpoint at batch 6, resumed (with 2 workers, from its config): the
+        // uninterrupted 2-worker run, exactly
+        Path copy = tmp.resolve("workers-straight");
+        Files.createDirectories(copy);
+        Files.copy(run.resolve("model.zip"), copy.resolve("model.zip"));
+        Files.copy(run.resolve("metrics.csv"), copy.resolve("metrics.csv"));
+        Path keep = run.resolve("checkpoints").resolve("checkpoint-e0001-b000006.zip");
+        assertTrue(Files.exists(keep));
+        try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
+            for (Path p : s.toList()) {
+                if (p.getFileName().toString().compareTo(keep.getFileName().toString()) > 0) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Files.delete(run.resolve("model.zip"));
+        new MetricsLog(run).truncateAfter(1);
+        killed(run);
+        TestCli.Outcome o = TestCli.run("lenet", "--resume", run.toString(), "--data-dir", data.toString(), "-q");
+        assertEquals(0, o.exit(), o.toString());
+        assertSameModel(copy, run);
+    }
+
+    @Test
     void aWriteFailureIsOneLineExitOneAndTheRunSaysFailed() throws Exception {
         assertEquals(0, run(args("nowrite", "--set", "train.epochs=1")).exit());
         Path run = runDir("nowrite");

@@ -54,7 +54,7 @@ final class Lane implements AutoCloseable {
         long deadline = System.nanoTime() + SPIN_NANOS;
         while (finished != posted) {
             if (System.nanoTime() < deadline) {
-                Thread.onSpinWait();
+                Thread.yield();
             } else {
                 LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(1));
             }
@@ -80,7 +80,7 @@ final class Lane implements AutoCloseable {
                     return;
                 }
                 if (System.nanoTime() < deadline) {
-                    Thread.onSpinWait();
+                    Thread.yield();
                 } else {
                     LockSupport.park(this);
                 }
