@@ -153,6 +153,27 @@ class FailuresTest {
         assertSameModel(straight, run);
     }
 
+    /** The mid-epoch checkpoint of epoch 2 at batch 6 (iteration 16) of a run with one every 4 iterations. */
+    private static final String AT_E2_B6 = "checkpoint-e0001-b000006.zip";
+
+    /**
+     * Makes {@code run} look killed right after its checkpoint {@code checkpoint} (which must exist): every later
+     * checkpoint, the model and the metrics after epoch 1 gone, summary running with a dead pid.
+     */
+    private static void killedAfter(Path run, String checkpoint) throws Exception {
+        assertTrue(Files.exists(run.resolve("checkpoints").resolve(checkpoint)), checkpoint);
+        try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
+            for (Path p : s.toList()) {
+                if (p.getFileName().toString().compareTo(checkpoint) > 0) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Files.delete(run.resolve("model.zip"));
+        new MetricsLog(run).truncateAfter(1);
+        killed(run);
+    }
+
     @Test
     void midEpochCheckpointsResumeExactly() throws Exception {
         // 600 training examples at batch 64: 10 iterations an epoch; a checkpoint every 4 iterations
@@ -165,18 +186,8 @@ class FailuresTest {
         }
         assertTrue(mid.size() >= 4, mid.toString());
         // killed in epoch 2 after its checkpoint at batch 6 (iteration 16): everything after it is lost
-        Path keep = run.resolve("checkpoints").resolve("checkpoint-e0001-b000006.zip");
-        assertTrue(Files.exists(keep), mid.toString());
-        try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
-            for (Path p : s.toList()) {
-                if (p.getFileName().toString().compareTo(keep.getFileName().toString()) > 0) {
-                    Files.delete(p);
-                }
-            }
-        }
-        Files.delete(run.resolve("model.zip"));
-        new MetricsLog(run).truncateAfter(1);
-        killed(run);
+        assertTrue(Files.exists(run.resolve("checkpoints").resolve(AT_E2_B6)), mid.toString());
+        killedAfter(run, AT_E2_B6);
         TestCli.Outcome o = TestCli.run("lenet", "--resume", run.toString(), "--data-dir", data.toString(), "-q");
         assertEquals(0, o.exit(), o.toString());
         assertSameModel(straight, run);
@@ -201,18 +212,7 @@ class FailuresTest {
         Files.createDirectories(copy);
         Files.copy(run.resolve("model.zip"), copy.resolve("model.zip"));
         Files.copy(run.resolve("metrics.csv"), copy.resolve("metrics.csv"));
-        Path keep = run.resolve("checkpoints").resolve("checkpoint-e0001-b000006.zip");
-        assertTrue(Files.exists(keep));
-        try (Stream<Path> s = Files.list(run.resolve("checkpoints"))) {
-            for (Path p : s.toList()) {
-                if (p.getFileName().toString().compareTo(keep.getFileName().toString()) > 0) {
-                    Files.delete(p);
-                }
-            }
-        }
-        Files.delete(run.resolve("model.zip"));
-        new MetricsLog(run).truncateAfter(1);
-        killed(run);
+        killedAfter(run, AT_E2_B6);
         TestCli.Outcome o = TestCli.run("lenet", "--resume", run.toString(), "--data-dir", data.toString(), "-q");
         assertEquals(0, o.exit(), o.toString());
         assertSameModel(copy, run);
