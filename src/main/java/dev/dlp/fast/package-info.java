@@ -53,6 +53,11 @@
  *       "external gradient" path (views rebuilt every step) and the {@code params -= update} op; one fused pass
  *       when every block is Adam</td><td>training with {@code engine: fast}</td><td>regularisation, gradient
  *       normalisation, other updaters (DL4J's per-block path)</td><td>GraphUpdaterTest</td></tr>
+ *   <tr><td>{@link dev.dlp.fast.Workers} + {@link dev.dlp.fast.Lane} ({@code train.workers})</td><td>ComputationGraph's
+ *       gradient computation inside DL4J's optimizer: the batch in slices on replicas that view the network's
+ *       parameters, gradients summed, DL4J's updater and step once</td><td>{@code train.workers} &gt; 1 (lenet5 and
+ *       conv-ae by default), either engine</td><td>truncated BPTT, parameters outside the minibatch division (batch
+ *       norm), a batch smaller than the workers</td><td>WorkersTest, FailuresTest</td></tr>
  * </table>
  *
  * <p>Every test compares the fast path with DL4J's own pass (outputs, gradients, parameters after training) and
