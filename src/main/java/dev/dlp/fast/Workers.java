@@ -86,14 +86,6 @@ public final class Workers implements AutoCloseable {
         if (n <= 1 || why != null) {
             return new Workers(n, graph, List.of(), List.of(), stochastic, why);
         }
-        ComputationGraphUpdater updater = graph.getUpdater(true);   // keeps a restored updater state
-        SplitDescent opt = new SplitDescent(graph);
-        opt.setUpdaterComputationGraph(updater);
-        try {
-            SOLVER.set(graph, new OneOptimizerSolver(opt));
-        } catch (IllegalAccessException | RuntimeException e) {
-            return new Workers(n, graph, List.of(), List.of(), stochastic, "DL4J's solver field is not accessible: " + e);
-        }
         List<ComputationGraph> replicas = new ArrayList<>();
         for (int i = 1; i < n; i++) {
             ComputationGraphConfiguration c = graph.getConfiguration().clone();
@@ -110,7 +102,16 @@ public final class Workers implements AutoCloseable {
             lanes.add(new Lane("dlp-worker-" + i, () -> Backend.setOmpThreads(omp)));
         }
         Workers w = new Workers(n, graph, replicas, lanes, stochastic, null);
-        opt.workers = w;
+        ComputationGraphUpdater updater = graph.getUpdater(true);   // keeps a restored updater state
+        SplitDescent opt = new SplitDescent(graph, w);
+        opt.setUpdaterComputationGraph(updater);
+        try {
+            SOLVER.set(graph, new OneOptimizerSolver(opt));   // last: the graph trains as before until here
+        } catch (IllegalAccessException | RuntimeException e) {
+            w.close();
+            return new Workers(n, graph, List.of(), List.of(), stochastic, "DL4J's solver field is not accessible: "
+                    + e);
+        }
         return w;
     }
 
@@ -288,11 +289,12 @@ public final class Workers implements AutoCloseable {
      * updater, step, counters) is the superclass's.
      */
     private static final class SplitDescent extends StochasticGradientDescent {
-        private Workers workers;
+        private final Workers workers;
 
-        SplitDescent(ComputationGraph graph) {
+        SplitDescent(ComputationGraph graph, Workers workers) {
             super(graph.conf(), StepFunctions.createStepFunction(graph.conf().getStepFunction()),
                     graph.getListeners(), graph);
+            this.workers = workers;
         }
 
         @Override
