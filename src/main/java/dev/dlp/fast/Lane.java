@@ -5,17 +5,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One worker thread that runs one task at a time for one caller, handing work over by spinning briefly and then
+ * One worker thread that runs one task at a time for one caller, handing work over by polling briefly and then
  * parking.
  *
  * <p>Why not an {@code ExecutorService}: a training step hands a slice to each worker and waits for it, hundreds of
  * times a second. A parked thread took 130-230 µs to wake on this 2-core VM, and the caller as long again to wake
  * when the result came (measured per step on LeNet-5, {@code train.workers: 2}: ~0.4 ms of a ~4.5 ms step). Here
- * both sides spin on a volatile counter for up to {@link #SPIN_NANOS} (longer than the gap between two steps of
+ * both sides poll a volatile counter for up to {@link #SPIN_NANOS} (longer than the gap between two steps of
  * the models dlp ships), and only park after that, so a busy run pays no wake-up and an idle lane costs no CPU.
+ * They poll with {@code Thread.yield()}, not a pure spin: with two cores and two workers, a pure spin kept the
+ * JIT's compiler threads off the CPU for the first seconds of training (LeNet-5's second epoch on 20k examples
+ * then ran slower with 2 workers than with 1: 6.4k against 8.8k samples/s, docs/performance.md).
  */
 final class Lane implements AutoCloseable {
-    /** How long either side spins before parking. */
+    /** How long either side polls before parking. */
     static final long SPIN_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final Thread thread;
