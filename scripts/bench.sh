@@ -124,8 +124,8 @@ printf '%s, %s; %s rounds, %s epochs (MNIST cases on %s examples), %s cores, loa
   "$limit" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)"
 echo "speed: training samples/s of epoch 2 (skipgram: words/s), median (range) of the rounds; dlp t1/t$(nproc):"
 echo "train.workers 1 / one per core, one native thread each (skipgram: train.threads); peer t1/t2: --threads 1 / 2;"
-echo "ratio: dlp's median in the setting its config ships with (lenet5, conv-ae: t$(nproc); others: t1) / the peer's best"
-echo "median; quality and peak RSS: medians of the runs in that setting"
+echo "ratio: dlp's median in the setting its config ships with (lenet5, conv-ae, skipgram: t$(nproc); others: t1) / the"
+echo "peer's best median; quality and peak RSS: medians of the runs in that setting"
 header="| case | dlp t1 | dlp t$(nproc) | dlp quality | dlp peak RSS MB |"
 if (( peer )); then header+=" peer t1 | peer t2 | peer quality | peer peak RSS MB | dlp / peer |"; fi
 echo "$header"
@@ -144,8 +144,9 @@ for c in "${cases[@]}"; do
     fi
   done
   d1="$out/$c.dlp-t1"; dn="$out/$c.dlp-t$(nproc)"
-  # the setting the case's shipped config uses (train.workers: 0 = one per core for the convolutional models)
-  case "$c" in lenet5|conv-ae) dd="$dn" ;; *) dd="$d1" ;; esac
+  # the setting the case's shipped config uses (train.workers: 0 = one per core for the convolutional models;
+  # skipgram: train.threads 0 = one per core)
+  case "$c" in lenet5|conv-ae|skipgram) dd="$dn" ;; *) dd="$d1" ;; esac
   row="| $c | $(col 1 "$d1" | median_range) | $(col 1 "$dn" | median_range) | $qname $(col 2 "$dd" | median) |"
   row+=" $(col 3 "$dd" | median) |"
   if (( peer )); then
