@@ -1,8 +1,7 @@
 package dev.dlp.fast;
 
-import dev.dlp.nd4j.HostArrays;
-import java.util.Arrays;
 import dev.dlp.nd4j.Blas;
+import dev.dlp.nd4j.HostArrays;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
@@ -18,16 +17,23 @@ import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.Arrays;
+
 /**
  * The layer behind {@link FastLSTM}: DL4J's LSTM (gates {@code [i, f, o, g]}, {@code c = f c' + g tanh(z_i)},
  * {@code h = o tanh(c)}, sigmoid gates, masked steps zeroing {@code h} and {@code c} as DL4J's forward pass does)
- * with its full-sequence passes as OpenBLAS products ({@link Blas}) per time step and one Java pass per step.
+ * with its full-sequence passes as OpenBLAS products ({@link Blas}) and one Java pass per time step.
  *
  * <p>Why: DL4J's LSTM runs ~25 small ND4J ops per time step in each direction (each ~8-10 µs of set-up at
  * {@code [128, 50]}: most of seq2seq's step), and its backward pass computes the forward pass again. Here the
- * forward pass keeps the gate activations, cell states and outputs (heap arrays) for the backward pass that
- * follows on the same input; the backward pass is DL4J's (no masking of the deltas, as DL4J's LSTM passes no mask
- * there). Transcendentals are Java's {@code Math.exp} (tanh through it), ~7 ns each under C1.
+ * inputs of all time steps are projected in one product ({@code X W}), each step adds one product
+ * ({@code h RW}); the backward pass runs one product per step ({@code δ RWᵀ}) and the weight and input gradients
+ * as three products over all steps. The forward pass keeps the gate activations, cell states and outputs (heap
+ * arrays) for the backward pass that follows on the same input; the backward pass is DL4J's (no masking of the
+ * deltas, as DL4J's LSTM passes no mask there).
+ *
+ * <p>The same kernel serves {@link StateLSTMLayer} (an initial state, and the cell states as a second output):
+ * {@link #initialFromInput} and {@link #emitsState} say which.
  *
  * <p>The fast passes run for float NCW data with tanh/sigmoid activations, no dropout or weight noise and a mask of
  * shape {@code [batch, time]} or none; stepping ({@code rnnTimeStep}), truncated BPTT and anything else are
@@ -35,31 +41,50 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public class FastLSTMLayer extends LSTM implements PathUse.Traced {
     private final PathUse use = new PathUse();
-    private int b;
-    private int nIn;
-    private int n;
-    private int steps;
-    private float[] x = new float[0];        // [T][b][nIn] input, time-major
-    private float[] gates = new float[0];    // [T][b][4n] activations a_i, f, o, g
-    private float[] cell = new float[0];     // [T][b][n] cell states after masking
-    private float[] tanhCell = new float[0]; // [T][b][n] tanh of the cell states before masking
-    private float[] out = new float[0];      // [T][b][n] outputs after masking
-    private float[] mask = new float[0];     // [b][T]
+    int b;
+    int nIn;
+    int n;
+    int steps;
+    private int features;                     // input features: nIn, + 2n when the state rides in the input
+    private float[] x = new float[0];         // [T][b][nIn] input, time-major
+    private float[] gates = new float[0];     // [T][b][4n] activations a_i, f, o, g
+    private float[] cell = new float[0];      // [T][b][n] cell states after masking
+    private float[] tanhCell = new float[0];  // [T][b][n] tanh of the cell states before masking
+    float[] out = new float[0];               // [T][b][n] outputs after masking
+    private float[] mask = new float[0];      // [b][T]
     private float[] bias = new float[0];
     private float[] z = new float[0];
     private float[] io = new float[0];
+    private float[] h0 = new float[0];        // [b][n] initial state (when hasInitial)
+    private float[] c0 = new float[0];
+    private boolean hasInitial;
     private FloatPointer xN;
-    private FloatPointer hN;
-    private FloatPointer zN;
+    private FloatPointer hN;                  // [T][b][n] outputs, native
+    private FloatPointer h0N;
+    private FloatPointer zN;                  // [T][b][4n] pre-activations, native
     private FloatPointer deltaN;
     private FloatPointer nablaN;
     private FloatPointer epsNextN;
-    private final float[][] work = new float[5][0];
+    private final float[][] work = new float[6][0];
     private INDArray cachedFor;
     private boolean hasMask;
 
     public FastLSTMLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+    }
+
+    /** True when the layer's input carries the initial (h, c) in its last 2n features at step 0. */
+    boolean initialFromInput() {
+        return false;
+    }
+
+    /** True when the layer's output is {@code [h; c]} (2n features) rather than {@code h}. */
+    boolean emitsState() {
+        return false;
+    }
+
+    private int inputFeatures() {
+        return (int) layerConf().getNIn() + (initialFromInput() ? 2 * (int) layerConf().getNOut() : 0);
     }
 
     /** True when the fast passes compute what DL4J's would for the current input and settings. */
@@ -69,7 +94,7 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
                 && c.getGateActivationFn() instanceof ActivationSigmoid
                 && c.getRnnDataFormat() == RNNFormat.NCW && c.getIDropout() == null && c.getWeightNoise() == null
                 && dataType == DataType.FLOAT && input != null && input.rank() == 3
-                && input.dataType() == DataType.FLOAT && input.size(1) == c.getNIn() && input.size(2) > 0
+                && input.dataType() == DataType.FLOAT && input.size(1) == inputFeatures() && input.size(2) > 0
                 && (maskArray == null || maskArray.rank() == 2 && maskArray.size(0) == input.size(0)
                 && maskArray.size(1) == input.size(2))
                 && Blas.of(getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY)) != null
@@ -89,17 +114,29 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
             return super.activate(training, workspaceMgr);
         }
         assertInputSet(false);
-        forward();
+        forward(null, null);
         cachedFor = training ? input : null;
+        return output(workspaceMgr);
+    }
+
+    /** The outputs of the last forward pass, {@code [b, n (or 2n), T]}. */
+    INDArray output(LayerWorkspaceMgr workspaceMgr) {
+        int o = emitsState() ? 2 * n : n;
         INDArray result = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                new long[]{b, n, steps}, 'c');
-        ensureIo(b * n * steps);
-        for (int t = 0; t < steps; t++) {       // [T][b][n] -> [b][n][T]
+                new long[]{b, o, steps}, 'c');
+        ensureIo(b * o * steps);
+        for (int t = 0; t < steps; t++) {       // [T][b][n] -> [b][o][T]
             for (int r = 0; r < b; r++) {
                 int src = (t * b + r) * n;
-                int dst = r * n * steps + t;
+                int dst = r * o * steps + t;
                 for (int j = 0; j < n; j++) {
                     io[dst + j * steps] = out[src + j];
+                }
+                if (o > n) {
+                    dst += n * steps;
+                    for (int j = 0; j < n; j++) {
+                        io[dst + j * steps] = cell[src + j];
+                    }
                 }
             }
         }
@@ -128,34 +165,52 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
     }
 
     private static float sigmoid(float v) {
-        return (float) (1.0 / (1.0 + Math.exp(-v)));
+        return FloatMath.sigmoid(v);
     }
 
     private static float tanh(float v) {
-        float e = (float) Math.exp(-2.0 * Math.abs(v));
-        float t = (1 - e) / (1 + e);
-        return v < 0 ? -t : t;
+        return FloatMath.tanh(v);
     }
 
-    /** The forward pass over the whole sequence, keeping what the backward pass needs. */
-    private void forward() {
+    /**
+     * The forward pass over the whole sequence, keeping what the backward pass needs. The initial state is
+     * {@code (hInit, cInit)} ({@code [b][n]}) when given, else the one the input carries when
+     * {@link #initialFromInput}, else zeros.
+     */
+    void forward(float[] hInit, float[] cInit) {
         b = (int) input.size(0);
-        nIn = (int) input.size(1);
+        features = (int) input.size(1);
         steps = (int) input.size(2);
         INDArray w = getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY);
         INDArray rw = getParam(LSTMParamInitializer.RECURRENT_WEIGHT_KEY);
+        nIn = (int) w.size(0);
         n = (int) rw.size(0);
         int g4 = 4 * n;
         allocate();
-        ensureIo(b * nIn * steps);
+        ensureIo(b * features * steps);
         HostArrays.read(input, io);
-        for (int r = 0; r < b; r++) {           // [b][nIn][T] -> [T][b][nIn]
+        for (int r = 0; r < b; r++) {           // [b][features][T] -> [T][b][nIn]
             for (int i = 0; i < nIn; i++) {
-                int src = (r * nIn + i) * steps;
+                int src = (r * features + i) * steps;
                 for (int t = 0; t < steps; t++) {
                     x[(t * b + r) * nIn + i] = io[src + t];
                 }
             }
+        }
+        hasInitial = hInit != null || initialFromInput();
+        if (hInit != null) {
+            System.arraycopy(hInit, 0, h0, 0, b * n);
+            System.arraycopy(cInit, 0, c0, 0, b * n);
+        } else if (hasInitial) {
+            for (int r = 0; r < b; r++) {       // features [nIn, nIn + n) and [nIn + n, nIn + 2n) at step 0
+                for (int j = 0; j < n; j++) {
+                    h0[r * n + j] = io[(r * features + nIn + j) * steps];
+                    c0[r * n + j] = io[(r * features + nIn + n + j) * steps];
+                }
+            }
+        }
+        if (hasInitial) {
+            h0N.position(0).put(h0, 0, b * n);
         }
         xN.position(0).put(x, 0, steps * b * nIn);
         hasMask = maskArray != null;
@@ -163,40 +218,74 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
             HostArrays.read(maskArray, mask);
         }
         HostArrays.read(getParam(LSTMParamInitializer.BIAS_KEY), bias);
-        Blas.Matrix wm = Blas.of(w);
         Blas.Matrix rwm = Blas.of(rw);
-        Blas.Matrix zm = new Blas.Matrix(zN, b, g4, g4, false);
+        // every step's input projection in one product: Z = X W, [T b, 4n]
+        Blas.gemm(slice(xN, 0, steps * b, nIn), false, Blas.of(w), false, slice(zN, 0, steps * b, g4), 1f, 0f);
         for (int t = 0; t < steps; t++) {
-            Blas.gemm(slice(xN, t * b * nIn, b, nIn), false, wm, false, zm, 1f, 0f);
+            Blas.Matrix zt = slice(zN, (long) t * b * g4, b, g4);
             if (t > 0) {
-                Blas.gemm(slice(hN, (t - 1) * b * n, b, n), false, rwm, false, zm, 1f, 1f);
+                Blas.gemm(slice(hN, (long) (t - 1) * b * n, b, n), false, rwm, false, zt, 1f, 1f);
+            } else if (hasInitial) {
+                Blas.gemm(slice(h0N, 0, b, n), false, rwm, false, zt, 1f, 1f);
             }
-            zN.position(0).get(z, 0, b * g4);
+            zN.position((long) t * b * g4).get(z, 0, b * g4);
+            zN.position(0);
+            // the gate activations as one sigmoid over the whole step (FloatMath vectorises long ranges only):
+            // tanh for [0, n) of each row as tanh(v) = 2 sigmoid(2v) - 1, sigmoid for the rest
             for (int r = 0; r < b; r++) {
                 int zo = r * g4;
-                int go = (t * b + r) * g4;
-                int so = (t * b + r) * n;
+                for (int k = 0; k < n; k++) {
+                    z[zo + k] = 2 * (z[zo + k] + bias[k]);
+                }
+                for (int k = n; k < g4; k++) {
+                    z[zo + k] += bias[k];
+                }
+            }
+            FloatMath.sigmoid(z, 0, b * g4);
+            for (int r = 0; r < b; r++) {
+                int zo = r * g4;
+                for (int k = 0; k < n; k++) {
+                    z[zo + k] = 2 * z[zo + k] - 1;
+                }
+            }
+            System.arraycopy(z, 0, gates, t * b * g4, b * g4);
+            int so0 = t * b * n;
+            for (int r = 0; r < b; r++) {
+                int zo = r * g4;
+                int so = so0 + r * n;
+                float[] prev = t > 0 ? cell : hasInitial ? c0 : null;
+                int po = t > 0 ? so - b * n : r * n;
+                if (prev == null) {
+                    for (int j = 0; j < n; j++) {
+                        tanhCell[so + j] = z[zo + 3 * n + j] * z[zo + j];   // c, for now
+                    }
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        tanhCell[so + j] = prev[po + j] * z[zo + n + j] + z[zo + 3 * n + j] * z[zo + j];
+                    }
+                }
+            }
+            System.arraycopy(tanhCell, so0, cell, so0, b * n);
+            FloatMath.tanh(tanhCell, so0, so0 + b * n);
+            for (int r = 0; r < b; r++) {
+                int zo = r * g4;
+                int so = so0 + r * n;
                 float m = hasMask ? mask[r * steps + t] : 1f;
                 for (int j = 0; j < n; j++) {
-                    float ai = tanh(z[zo + j] + bias[j]);
-                    float f = sigmoid(z[zo + n + j] + bias[n + j]);
-                    float o = sigmoid(z[zo + 2 * n + j] + bias[2 * n + j]);
-                    float g = sigmoid(z[zo + 3 * n + j] + bias[3 * n + j]);
-                    float prev = t > 0 ? cell[so - b * n + j] : 0f;
-                    float c = prev * f + g * ai;
-                    float tc = tanh(c);
-                    gates[go + j] = ai;
-                    gates[go + n + j] = f;
-                    gates[go + 2 * n + j] = o;
-                    gates[go + 3 * n + j] = g;
-                    tanhCell[so + j] = tc;
-                    cell[so + j] = c * m;
-                    out[so + j] = tc * o * m;
+                    cell[so + j] *= m;
+                    out[so + j] = tanhCell[so + j] * z[zo + 2 * n + j] * m;
                 }
             }
             hN.position((long) t * b * n).put(out, t * b * n, b * n);
+            hN.position(0);
         }
-        hN.position(0);
+    }
+
+    /** The last step's output and cell state, {@code [b][n]} each, of the last forward pass. */
+    float[][] lastState() {
+        int from = (steps - 1) * b * n;
+        return new float[][]{Arrays.copyOfRange(out, from, from + b * n), Arrays.copyOfRange(cell, from,
+                from + b * n)};
     }
 
     /** A row-major {@code rows x cols} matrix starting {@code offset} floats into {@code p}. */
@@ -215,6 +304,7 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
         }
         if (gates.length < gs) {
             gates = new float[gs];
+            zN = new FloatPointer(Math.max(1, gs));
         }
         if (cell.length < cs) {
             cell = new float[cs];
@@ -224,7 +314,11 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
         }
         if (z.length < b * g4) {
             z = new float[b * g4];
-            zN = new FloatPointer(Math.max(1, b * g4));
+        }
+        if (h0.length < b * n) {
+            h0 = new float[b * n];
+            c0 = new float[b * n];
+            h0N = new FloatPointer(Math.max(1, b * n));
         }
         if (mask.length < b * steps) {
             mask = new float[b * steps];
@@ -247,7 +341,7 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
         use.fast();
         assertInputSet(true);
         if (cachedFor != input) {
-            forward();
+            forward(null, null);
         }
         cachedFor = null;
         INDArray w = getParam(LSTMParamInitializer.INPUT_WEIGHT_KEY);
@@ -265,26 +359,31 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
         if (epsNextN == null || epsNextN.capacity() < (long) steps * b * nIn) {
             epsNextN = new FloatPointer(Math.max(1, (long) steps * b * nIn));
         }
-        deltaN.position(0);
-        nablaN.position(0);
-        epsNextN.position(0);
         float[] eps = grow(0, steps * b * n);
         float[] delta = grow(1, b * g4);
         float[] nabla = grow(2, b * n);
         float[] cellNext = grow(3, b * n);    // dL/dc of the step after this one
+        boolean epsCell = emitsState();
+        float[] epsC = epsCell ? grow(5, steps * b * n) : null;
         float[] db = new float[g4];
-        // the output gradient, [b][n][T] -> [T][b][n]
-        ensureIo(b * n * steps);
+        // the output gradient, [b][o][T] -> [T][b][n] (and the cell states' when emitted)
+        int o = epsCell ? 2 * n : n;
+        ensureIo(b * o * steps);
         HostArrays.read(epsilon, io);
         for (int r = 0; r < b; r++) {
             for (int j = 0; j < n; j++) {
-                int src = (r * n + j) * steps;
+                int src = (r * o + j) * steps;
                 for (int t = 0; t < steps; t++) {
                     eps[(t * b + r) * n + j] = io[src + t];
                 }
+                if (epsCell) {
+                    src += n * steps;
+                    for (int t = 0; t < steps; t++) {
+                        epsC[(t * b + r) * n + j] = io[src + t];
+                    }
+                }
             }
         }
-        Blas.Matrix wm = Blas.of(w);
         Blas.Matrix rwm = Blas.of(rw);
         Blas.Matrix nablaM = new Blas.Matrix(nablaN, b, n, n, false);
         for (int t = steps - 1; t >= 0; t--) {
@@ -305,19 +404,22 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
                     float no = nabla[r * n + j] + eps[so + j];
                     float ai = gates[go + j];
                     float f = gates[go + n + j];
-                    float o = gates[go + 2 * n + j];
+                    float og = gates[go + 2 * n + j];
                     float g = gates[go + 3 * n + j];
                     float tc = tanhCell[so + j];
                     // DL4J differentiates tanh at the masked cell state: the same as tc where the mask is 1
                     float tcm = m == 1f ? tc : tanh(cell[so + j]);
-                    float dc = no * o * (1 - tcm * tcm);
+                    float dc = no * og * (1 - tcm * tcm);
                     if (t < steps - 1) {
                         dc += gates[gn + n + j] * cellNext[r * n + j];
                     }
-                    float prev = t > 0 ? cell[so - b * n + j] : 0f;
+                    if (epsCell) {
+                        dc += epsC[so + j];
+                    }
+                    float prev = t > 0 ? cell[so - b * n + j] : hasInitial ? c0[r * n + j] : 0f;
                     delta[d + j] = dc * g * (1 - ai * ai);
                     delta[d + n + j] = prev * dc * f * (1 - f);
-                    delta[d + 2 * n + j] = no * tc * o * (1 - o);
+                    delta[d + 2 * n + j] = no * tc * og * (1 - og);
                     delta[d + 3 * n + j] = dc * ai * g * (1 - g);
                     cellNext[r * n + j] = dc;
                 }
@@ -327,34 +429,51 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
             }
             deltaN.position((long) t * b * g4).put(delta, 0, b * g4);
             deltaN.position(0);
-            Blas.Matrix dm = slice(deltaN, (long) t * b * g4, b, g4);
-            // dW += x_tᵀ δ_t; dRW += h_(t-1)ᵀ δ_t; the input gradient at t: δ_t Wᵀ
-            Blas.gemm(slice(xN, (long) t * b * nIn, b, nIn), true, dm, false, Blas.of(dW), 1f,
-                    t == steps - 1 ? 0f : 1f);
-            if (t > 0) {
-                Blas.gemm(slice(hN, (long) (t - 1) * b * n, b, n), true, dm, false, Blas.of(dRW), 1f,
-                        t == steps - 1 ? 0f : 1f);
-            } else if (steps == 1) {
-                dRW.assign(0);
-            }
-            Blas.gemm(dm, false, wm, true, slice(epsNextN, (long) t * b * nIn, b, nIn), 1f, 0f);
         }
+        // over all steps at once: dW = Xᵀ Δ; dRW = H(t-1)ᵀ Δ(t) for t >= 1 (+ h0ᵀ δ0); the input gradient Δ Wᵀ
+        Blas.gemm(slice(xN, 0, steps * b, nIn), true, slice(deltaN, 0, steps * b, g4), false, Blas.of(dW), 1f, 0f);
+        Blas.Matrix dRWm = Blas.of(dRW);
+        if (steps > 1) {
+            Blas.gemm(slice(hN, 0, (steps - 1) * b, n), true, slice(deltaN, (long) b * g4, (steps - 1) * b, g4),
+                    false, dRWm, 1f, 0f);
+        }
+        if (hasInitial) {
+            Blas.gemm(slice(h0N, 0, b, n), true, slice(deltaN, 0, b, g4), false, dRWm, 1f, steps > 1 ? 1f : 0f);
+        } else if (steps == 1) {
+            dRW.assign(0);
+        }
+        Blas.gemm(slice(deltaN, 0, steps * b, g4), false, Blas.of(w), true, slice(epsNextN, 0, steps * b, nIn), 1f,
+                0f);
         HostArrays.write(db, dB);
-        // the input gradient, [T][b][nIn] -> [b][nIn][T]
+        // the input gradient, [T][b][nIn] -> [b][features][T]; the initial state's gradient at step 0
         float[] en = grow(4, steps * b * nIn);
         epsNextN.position(0).get(en, 0, steps * b * nIn);
-        ensureIo(b * nIn * steps);
+        ensureIo(b * features * steps);
+        if (features > nIn) {
+            Arrays.fill(io, 0, b * features * steps, 0f);
+        }
         for (int t = 0; t < steps; t++) {
             for (int r = 0; r < b; r++) {
                 int src = (t * b + r) * nIn;
-                int dst = r * nIn * steps + t;
+                int dst = r * features * steps + t;
                 for (int i = 0; i < nIn; i++) {
                     io[dst + i * steps] = en[src + i];
                 }
             }
         }
+        if (initialFromInput()) {
+            // dL/dh0 = δ0 RWᵀ; dL/dc0 = dL/dc(0) f(0) (cellNext holds dL/dc of step 0 after the loop)
+            Blas.gemm(slice(deltaN, 0, b, g4), false, rwm, true, nablaM, 1f, 0f);
+            nablaN.position(0).get(nabla, 0, b * n);
+            for (int r = 0; r < b; r++) {
+                for (int j = 0; j < n; j++) {
+                    io[(r * features + nIn + j) * steps] = nabla[r * n + j];
+                    io[(r * features + nIn + n + j) * steps] = cellNext[r * n + j] * gates[r * g4 + n + j];
+                }
+            }
+        }
         INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT,
-                new long[]{b, nIn, steps}, 'c');
+                new long[]{b, features, steps}, 'c');
         HostArrays.write(io, epsilonNext);
         Gradient ret = new DefaultGradient();
         ret.gradientForVariable().put(LSTMParamInitializer.INPUT_WEIGHT_KEY, dW);

@@ -2,6 +2,7 @@ package dev.dlp.graph;
 
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.SubsetVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.DuplicateToTimeSeriesVertex;
 import org.deeplearning4j.nn.conf.graph.rnn.LastTimeStepVertex;
 import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
@@ -23,12 +24,14 @@ import java.util.TreeMap;
 
 import dev.dlp.config.Check;
 import dev.dlp.config.ConfigException;
+import dev.dlp.fast.StateLSTM;
 
 /**
  * The one registry of layer and vertex kinds a config may name in {@code model.layers[].type}. Adding a kind is
  * one entry here: read its parameters through {@link Params} (which also rejects unknown keys) and return a
  * DL4J layer or vertex configuration, DL4J's own class: the fast paths are put in afterwards, in one place
- * ({@link dev.dlp.fast.FastPaths}).
+ * ({@link dev.dlp.fast.FastPaths}). The one exception is an {@code lstm} that passes state
+ * ({@link StateLSTM}), which DL4J cannot express.
  */
 public final class LayerKinds {
     private static final Map<String, LayerKind> KINDS = new TreeMap<>();
@@ -80,17 +83,31 @@ public final class LayerKinds {
                 .nOut(p.requiredPositiveInt("n_out"))
                 .hasBias(false)
                 .build());
-        // lstm: n_out units over a time series
-        KINDS.put("lstm", p -> new LSTM.Builder()
-                .nOut(p.requiredPositiveInt("n_out"))
-                .activation(p.choice("activation", Activation.TANH, Activation.class))
-                .build());
+        // lstm: n_out units over a time series. return_state: output [h; c] (2 n_out features; an encoder whose
+        // final state a decoder starts from); initial_state: the input's last 2 n_out features hold the initial
+        // (h, c) at step 0 (a decoder). Either makes it dlp's StateLSTM (DL4J has no such layer: not portable)
+        KINDS.put("lstm", p -> {
+            LSTM lstm = new LSTM.Builder()
+                    .nOut(p.requiredPositiveInt("n_out"))
+                    .activation(p.choice("activation", Activation.TANH, Activation.class))
+                    .build();
+            boolean returnState = p.bool("return_state", false);
+            boolean initialState = p.bool("initial_state", false);
+            return returnState || initialState ? StateLSTM.of(lstm, returnState, initialState) : lstm;
+        });
         // rnn_output: a dense + loss at every time step (softmax / mcxent over a vocabulary)
         KINDS.put("rnn_output", p -> new RnnOutputLayer.Builder(p.choice("loss", LossFunction.MCXENT,
                 LossFunction.class))
                 .nOut(p.requiredPositiveInt("n_out"))
                 .activation(p.choice("activation", Activation.SOFTMAX, Activation.class))
                 .build());
+        // subset: features from..to (inclusive) of its input, e.g. the outputs h of an lstm with return_state
+        KINDS.put("subset", p -> {
+            int from = Check.atLeast(p.path() + ".from", p.integer("from", 0), 0);
+            int to = p.requiredInt("to");
+            Check.atLeast(p.path() + ".to", to, from);
+            return new SubsetVertex(from, to);
+        });
         // last_time_step: [batch, size, time] -> [batch, size], the last step that mask_input's mask keeps
         KINDS.put("last_time_step", p -> new LastTimeStepVertex(p.text("mask_input", null)));
         // duplicate_to_time_series: [batch, size] -> [batch, size, time] with as many steps as like_input

@@ -49,17 +49,26 @@ class GraphFactoryTest {
                 "a", new ModelSpec.InputSpec(ModelSpec.InputKind.RECURRENT, 10, null, null, null, null),
                 "b", new ModelSpec.InputSpec(ModelSpec.InputKind.RECURRENT, 10, null, null, null, null))), List.of(
                 layer("name", "ea", "type", "embedding_seq", "inputs", "a", "n_out", 4),
-                layer("name", "la", "type", "lstm", "n_out", 6),
-                layer("name", "last", "type", "last_time_step", "mask_input", "a"),
+                layer("name", "la", "type", "lstm", "n_out", 6, "return_state", true),
+                layer("name", "h", "type", "subset", "inputs", "la", "from", 0, "to", 5),
+                layer("name", "last", "type", "last_time_step", "inputs", "la", "mask_input", "a"),
                 layer("name", "eb", "type", "embedding_seq", "inputs", "b", "n_out", 4),
                 layer("name", "dup", "type", "duplicate_to_time_series", "inputs", "last", "like_input", "b"),
                 layer("name", "m", "type", "merge", "inputs", List.of("eb", "dup")),
-                layer("name", "lb", "type", "lstm", "n_out", 5),
-                layer("name", "o", "type", "rnn_output", "n_out", 10)), List.of());
+                layer("name", "lb", "type", "lstm", "n_out", 6, "initial_state", true),
+                layer("name", "o", "type", "rnn_output", "n_out", 10),
+                layer("name", "oh", "type", "rnn_output", "n_out", 10, "inputs", "h")), List.of("o", "oh"));
         ComputationGraphConfiguration seqConf = GraphFactory.build(seq, TrainConfig.DEFAULTS, 1);
         InputType out = GraphFactory.outputType(seq, seqConf);
         assertEquals(InputType.Type.RNN, out.getType(), "a distribution over the vocabulary at every step");
         assertEquals(10, ((InputType.InputTypeRecurrent) out).getSize());
+        Map<String, InputType> seqTypes = seqConf.getLayerActivationTypes(true, false, InputType.recurrent(10),
+                InputType.recurrent(10));
+        assertEquals(12, ((InputType.InputTypeRecurrent) seqTypes.get("la")).getSize(), "return_state: [h; c]");
+        assertEquals(6, ((InputType.InputTypeRecurrent) seqTypes.get("h")).getSize(), "subset: h");
+        assertEquals(4, ((org.deeplearning4j.nn.conf.layers.LSTM) ((org.deeplearning4j.nn.conf.graph.LayerVertex)
+                seqConf.getVertices().get("lb")).getLayerConf().getLayer()).getNIn(), "initial_state: nIn without "
+                + "the state's 12 features");
         for (String kind : LayerKinds.names()) {
             assertTrue(ok.layers().stream().anyMatch(l -> l.get("type").equals(kind))
                     || seq.layers().stream().anyMatch(l -> l.get("type").equals(kind)), "kind not covered: " + kind);

@@ -23,10 +23,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The inference decoders of a trained encoder/decoder graph. The encoder runs once per input (its summary is
- * the activation of the vertex feeding the {@code duplicate_to_time_series} vertex); the decoder half of the
- * training graph is rebuilt as its own graph whose input replaces that vertex, takes the trained parameters,
- * and is stepped with {@code rnnTimeStep}, so each step costs one time step, never the whole prefix again.
+ * The inference decoders of a trained encoder/decoder graph. The encoder runs once per input (its summaries are
+ * the activations of the vertices feeding the {@code duplicate_to_time_series} vertices: the final {@code (h, c)}
+ * of each encoder LSTM with the state bridge, the final {@code h} with the duplicate bridge); the decoder half of
+ * the training graph is rebuilt as its own graph whose inputs replace those vertices, takes the trained
+ * parameters, and is stepped with {@code rnnTimeStep}, so each step costs one time step, never the whole prefix
+ * again. (A decoder LSTM with an initial state takes it from its input at the first step after
+ * {@code rnnClearPreviousState}, then carries its own.)
  */
 final class Decoders {
     static final String ENCODER_IN = "encoder_in";
@@ -34,7 +37,7 @@ final class Decoders {
 
     private final ComputationGraph training;
     private final ComputationGraph decoder;
-    private final String summaryVertex;
+    private final List<String> summaryVertices = new ArrayList<>();
     private final TokenVocab vocab;
     private final int maxLength;
 
@@ -42,36 +45,40 @@ final class Decoders {
         this.training = training;
         this.vocab = vocab;
         this.maxLength = maxLength;
-        Map<String, Object> dup = summaryCarrier(spec);
-        String dupName = dup.get("name").toString();
-        Object in = dup.get("inputs");
-        summaryVertex = in instanceof List<?> l ? l.get(0).toString() : String.valueOf(in);
+        List<Map<String, Object>> carriers = summaryCarriers(spec);
         ComputationGraphConfiguration conf = training.getConfiguration();
-        InputType summaryType = conf.getLayerActivationTypes(true, false, spec.inputs().values().stream()
-                .map(s -> InputType.recurrent(s.size())).toArray(InputType[]::new)).get(summaryVertex);
-        int h = (int) summaryType.arrayElementsPerExample();
+        Map<String, InputType> types = conf.getLayerActivationTypes(true, false, spec.inputs().values().stream()
+                .map(s -> InputType.recurrent(s.size())).toArray(InputType[]::new));
+        Map<String, ModelSpec.InputSpec> inputs = new LinkedHashMap<>();
+        inputs.put(DECODER_IN, spec.inputs().get(DECODER_IN));
+        // (decoder_in keeps the training graph's declared size: the vocabulary, for its embedding layer)
+        Set<String> fromDecoder = new HashSet<>(List.of(DECODER_IN));
+        for (Map<String, Object> dup : carriers) {
+            String dupName = dup.get("name").toString();
+            Object in = dup.get("inputs");
+            String summary = in instanceof List<?> l ? l.get(0).toString() : String.valueOf(in);
+            summaryVertices.add(summary);
+            int h = (int) types.get(summary).arrayElementsPerExample();
+            inputs.put(dupName, new ModelSpec.InputSpec(ModelSpec.InputKind.RECURRENT, h, null, null, null, null));
+            fromDecoder.add(dupName);
+        }
 
-        // the decoder half: every layer that depends on decoder_in or on the duplicated summary
-        Set<String> fromDecoder = new HashSet<>(List.of(DECODER_IN, dupName));
+        // the decoder half: every layer that depends on decoder_in or on a duplicated summary
         List<Map<String, Object>> layers = new ArrayList<>();
         String previous = null;
         for (Map<String, Object> l : spec.layers()) {
             String name = l.get("name").toString();
             Object li = l.get("inputs");
-            List<String> inputs = li == null ? (previous == null ? List.of() : List.of(previous))
+            List<String> ins = li == null ? (previous == null ? List.of() : List.of(previous))
                     : li instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of(li.toString());
             previous = name;
-            if (!name.equals(dupName) && inputs.stream().anyMatch(fromDecoder::contains)) {
+            if (!inputs.containsKey(name) && ins.stream().anyMatch(fromDecoder::contains)) {
                 fromDecoder.add(name);
                 Map<String, Object> copy = new LinkedHashMap<>(l);
-                copy.put("inputs", inputs);
+                copy.put("inputs", ins);
                 layers.add(copy);
             }
         }
-        Map<String, ModelSpec.InputSpec> inputs = new LinkedHashMap<>();
-        inputs.put(DECODER_IN, spec.inputs().get(DECODER_IN));
-        inputs.put(dupName, new ModelSpec.InputSpec(ModelSpec.InputKind.RECURRENT, h, null, null, null, null));
-        // (decoder_in keeps the training graph's declared size: the vocabulary, for its embedding layer)
         decoder = new ComputationGraph(GraphFactory.build(new ModelSpec(inputs, layers, spec.outputs()), train, seed));
         decoder.init();
         for (Map<String, Object> l : layers) {
@@ -83,24 +90,27 @@ final class Decoders {
     }
 
     /**
-     * The vertex that carries the encoder's summary to the decoder (the inference decoders are built around it),
-     * and the model inputs they feed; a config error when the network lacks them.
+     * The vertices that carry the encoder's summary to the decoder (the inference decoders are built around them),
+     * after checking the model inputs they feed; a config error when the network lacks them.
      */
-    static Map<String, Object> summaryCarrier(ModelSpec spec) {
+    static List<Map<String, Object>> summaryCarriers(ModelSpec spec) {
         for (String input : List.of(ENCODER_IN, DECODER_IN)) {
             if (!spec.inputs().containsKey(input)) {
                 throw new ConfigException("model.inputs." + input, "required: the seq2seq decoders feed the "
                         + (input.equals(ENCODER_IN) ? "source" : "target") + " tokens to an input of this name");
             }
         }
-        return spec.layers().stream()
-                .filter(l -> "duplicate_to_time_series".equals(l.get("type"))).findFirst()
-                .orElseThrow(() -> new ConfigException("model.layers", "needs a duplicate_to_time_series vertex "
-                        + "carrying the encoder's summary to the decoder"));
+        List<Map<String, Object>> carriers = spec.layers().stream()
+                .filter(l -> "duplicate_to_time_series".equals(l.get("type"))).toList();
+        if (carriers.isEmpty()) {
+            throw new ConfigException("model.layers", "needs a duplicate_to_time_series vertex carrying the "
+                    + "encoder's summary to the decoder");
+        }
+        return carriers;
     }
 
-    /** The encoder's summary of each source, [b, H]. */
-    INDArray encode(List<int[]> sources) {
+    /** The encoder's summaries of each source, [b, size] each, in the order of the decoder graph's inputs. */
+    List<INDArray> encode(List<int[]> sources) {
         int b = sources.size();
         int ts = sources.stream().mapToInt(s -> s.length).max().orElse(1);
         float[] enc = new float[b * ts];
@@ -118,26 +128,32 @@ final class Decoders {
         training.setLayerMaskArrays(new INDArray[]{HostArrays.floats(mask, 0, b, ts), HostArrays.floats(ones, 0, b, 1)},
                 null);
         try {
-            return training.feedForward(new INDArray[]{HostArrays.floats(enc, 0, b, 1, ts), HostArrays.floats(go, 0, b, 1,
-                    1)}, false).get(summaryVertex).dup();
+            Map<String, INDArray> acts = training.feedForward(new INDArray[]{HostArrays.floats(enc, 0, b, 1, ts),
+                    HostArrays.floats(go, 0, b, 1, 1)}, false);
+            return summaryVertices.stream().map(v -> acts.get(v).dup()).toList();
         } finally {
             training.clearLayerMaskArrays();
         }
     }
 
-    private INDArray step(int[] tokens, INDArray summary) {
+    private INDArray step(int[] tokens, List<INDArray> summaries) {
         float[] t = new float[tokens.length];
         for (int i = 0; i < t.length; i++) {
             t[i] = tokens[i];
         }
-        INDArray out = decoder.rnnTimeStep(HostArrays.floats(t, 0, tokens.length, 1, 1),
-                summary.reshape(summary.size(0), summary.size(1), 1))[0];
+        INDArray[] in = new INDArray[1 + summaries.size()];
+        in[0] = HostArrays.floats(t, 0, tokens.length, 1, 1);
+        for (int i = 0; i < summaries.size(); i++) {
+            INDArray s = summaries.get(i);
+            in[i + 1] = s.reshape(s.size(0), s.size(1), 1);
+        }
+        INDArray out = decoder.rnnTimeStep(in)[0];
         return out.reshape(out.size(0), out.size(1)); // [b, V] probabilities
     }
 
     /** Greedy decoding of a batch: each step feeds back the most likely token, until {@code <EOS>}. */
     List<int[]> greedy(List<int[]> sources) {
-        INDArray summary = encode(sources);
+        List<INDArray> summary = encode(sources);
         int b = sources.size();
         decoder.rnnClearPreviousState();
         int[] tokens = new int[b];
@@ -175,14 +191,14 @@ final class Decoders {
 
     /** Beam search for one source: keeps the {@code k} most likely prefixes (sum of log-probabilities). */
     int[] beam(int[] source, int k) {
-        INDArray summary = encode(List.of(source));
+        List<INDArray> summary = encode(List.of(source));
         decoder.rnnClearPreviousState();
         List<Beam> alive = List.of(new Beam(List.of(), 0, 0));
         List<Beam> finished = new ArrayList<>();
         for (int t = 0; t < maxLength && !alive.isEmpty() && finished.size() < k; t++) {
             int n = alive.size();
             int[] last = alive.stream().mapToInt(Beam::last).toArray();
-            INDArray probs = step(last, summary.repeat(0, n));
+            INDArray probs = step(last, summary.stream().map(s -> s.repeat(0, n)).toList());
             List<Beam> candidates = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 float[] p = probs.getRow(i).dup().data().asFloat();

@@ -12,14 +12,14 @@ import dev.dlp.graph.ModelSpec;
  *
  * @param seed       seeds the generated pairs, weights and shuffling
  * @param data       the task and its pairs
- * @param model      the training graph: inputs {@code encoder_in} and {@code decoder_in} (token ids), one
- *                   {@code duplicate_to_time_series} vertex that carries the encoder's summary to the decoder;
- *                   vocabulary sizes come from the data
+ * @param model      the training graph: inputs {@code encoder_in} and {@code decoder_in} (token ids), the
+ *                   encoder's and decoder's layers and the bridge between them ({@link Bridge}); vocabulary sizes
+ *                   come from the data
  * @param decode     inference limits
  * @param train      epochs, batch size, updater...
  * @param checkpoint checkpoint frequency and retention
  */
-public record Seq2SeqConfig(long seed, Data data, ModelSpec model, Decode decode, TrainConfig train,
+public record Seq2SeqConfig(long seed, Data data, Seq2SeqModel model, Decode decode, TrainConfig train,
                             CheckpointConfig checkpoint) implements PipelineConfig {
 
     public static final Seq2SeqConfig DEFAULTS = new Seq2SeqConfig(42,
@@ -58,7 +58,7 @@ public record Seq2SeqConfig(long seed, Data data, ModelSpec model, Decode decode
 
     @Override
     public ModelSpec network() {
-        return model;
+        return model == null ? null : Bridge.apply(model);
     }
 
     @Override

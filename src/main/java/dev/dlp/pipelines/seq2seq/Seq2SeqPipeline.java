@@ -99,7 +99,7 @@ public final class Seq2SeqPipeline implements Pipeline<Seq2SeqConfig, Seq2SeqPip
 
     @Override
     public void check(Seq2SeqConfig cfg, ModelSpec network) {
-        Decoders.summaryCarrier(network);
+        Decoders.summaryCarriers(network);
     }
 
     static ModelSpec withVocab(ModelSpec spec, int vocab) {

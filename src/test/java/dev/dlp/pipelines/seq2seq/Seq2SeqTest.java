@@ -129,6 +129,82 @@ class Seq2SeqTest {
     }
 
     @Test
+    void theStateBridgeIsTheDefaultAndSaysTheModelNeedsDlpsClasses() throws IOException {
+        JsonNode s = ConfigLoader.json().readTree(run.resolve("summary.json").toFile());
+        assertEquals(false, s.path("portable").asBoolean(true), s.toString());
+        assertEquals(List.of("encoder (dev.dlp.fast.StateLSTM)", "decoder (dev.dlp.fast.StateLSTM)"),
+                ConfigLoader.json().convertValue(s.path("needs_dlp_classes"), List.class));
+        assertTrue(Files.readString(run.resolve("config.yaml")).contains("bridge: state"));
+        ComputationGraph g = dev.dlp.fast.ModelFiles.read(run.resolve("model.zip"), false,
+                dev.dlp.config.TrainConfig.Engine.FAST);
+        assertTrue(g.getLayer("decoder") instanceof dev.dlp.fast.StateLSTMLayer);
+        assertEquals(List.of("decoder_init"), g.getConfiguration().getVertexInputs().get("decoder_input").subList(1, 2));
+    }
+
+    @Test
+    void bridgeWiring() {
+        Seq2SeqModel m = new Seq2SeqModel(new java.util.LinkedHashMap<>(java.util.Map.of(
+                Decoders.ENCODER_IN, new dev.dlp.graph.ModelSpec.InputSpec(dev.dlp.graph.ModelSpec.InputKind.RECURRENT,
+                        null, null, null, null, null),
+                Decoders.DECODER_IN, new dev.dlp.graph.ModelSpec.InputSpec(dev.dlp.graph.ModelSpec.InputKind.RECURRENT,
+                        null, null, null, null, null))), List.of(
+                java.util.Map.of("name", "ee", "type", "embedding_seq", "inputs", "encoder_in", "n_out", 4),
+                java.util.Map.of("name", "e1", "type", "lstm", "n_out", 6),
+                java.util.Map.of("name", "e2", "type", "lstm", "n_out", 5),
+                java.util.Map.of("name", "de", "type", "embedding_seq", "inputs", "decoder_in", "n_out", 4),
+                java.util.Map.of("name", "d1", "type", "lstm", "n_out", 6),
+                java.util.Map.of("name", "d2", "type", "lstm", "n_out", 5),
+                java.util.Map.of("name", "out", "type", "rnn_output")), List.of(), Seq2SeqModel.BridgeKind.STATE);
+        java.util.Map<String, java.util.Map<String, Object>> state = byName(Bridge.apply(m));
+        assertEquals(List.of("e1_h"), state.get("e2").get("inputs"), "a stacked encoder LSTM reads h only");
+        assertEquals(List.of("e1"), state.get("e1_final").get("inputs"));
+        assertEquals(List.of("d1", "d2_init"), state.get("d2_input").get("inputs"), "d2 merges d1 with e2's state");
+        assertEquals(List.of("e2_final"), state.get("d2_init").get("inputs"));
+        assertEquals(true, state.get("d1").get("initial_state"));
+        assertEquals(true, state.get("e2").get("return_state"));
+        java.util.Map<String, java.util.Map<String, Object>> dup = byName(Bridge.apply(new Seq2SeqModel(m.inputs(),
+                m.layers(), m.outputs(), Seq2SeqModel.BridgeKind.DUPLICATE)));
+        assertEquals(List.of("de", "d1_context"), dup.get("d1_input").get("inputs"), "the last encoder's h, to d1");
+        assertEquals(List.of("e2"), dup.get("e2_final").get("inputs"));
+        assertTrue(!dup.containsKey("d2_input") && !dup.get("e1").containsKey("return_state"));
+    }
+
+    private static java.util.Map<String, java.util.Map<String, Object>> byName(dev.dlp.graph.ModelSpec spec) {
+        java.util.Map<String, java.util.Map<String, Object>> out = new java.util.LinkedHashMap<>();
+        spec.layers().forEach(l -> out.put(l.get("name").toString(), l));
+        return out;
+    }
+
+    @Test
+    void badBridgesAreConfigErrorsBeforeAnythingIsWritten() throws IOException {
+        Path root = tmp.resolve("bad-bridge");
+        TestCli.Outcome sizes = TestCli.run("seq2seq", "--runs-root", root.toString(), "--set",
+                "model.layers.decoder.n_out=32");
+        assertEquals(2, sizes.exit(), sizes.toString());
+        assertTrue(sizes.err().contains("model.layers.decoder.n_out") && sizes.err().contains("128"), sizes.err());
+        Path cfg = tmp.resolve("hand-wired.yaml");
+        Files.writeString(cfg, """
+                model:
+                  bridge: state
+                  inputs: {encoder_in: {type: recurrent}, decoder_in: {type: recurrent}}
+                  layers:
+                    - {name: e, type: embedding_seq, inputs: encoder_in, n_out: 4}
+                    - {name: l, type: lstm, n_out: 4}
+                    - {name: s, type: last_time_step, mask_input: encoder_in}
+                    - {name: d, type: embedding_seq, inputs: decoder_in, n_out: 4}
+                    - {name: c, type: duplicate_to_time_series, inputs: s, like_input: decoder_in}
+                    - {name: m, type: merge, inputs: [d, c]}
+                    - {name: dl, type: lstm, n_out: 4}
+                    - {name: out, type: rnn_output}
+                """);
+        TestCli.Outcome handWired = TestCli.run("seq2seq", "--runs-root", root.toString(), "--config",
+                cfg.toString());
+        assertEquals(2, handWired.exit(), handWired.toString());
+        assertTrue(handWired.err().contains("model.bridge"), handWired.err());
+        assertTrue(!Files.exists(root), "nothing written");
+    }
+
+    @Test
     void parallelFilesMustHaveTheSameLineCount() throws IOException {
         Path src = tmp.resolve("src.txt");
         Path tgt = tmp.resolve("tgt.txt");

@@ -1,0 +1,91 @@
+package dev.dlp.fast;
+
+import dev.dlp.nd4j.HostArrays;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The layer behind {@link StateLSTM}: {@link FastLSTMLayer}'s passes with an initial state read from the input
+ * (its gradient written back into the input gradient at step 0) and/or the cell states as a second output. There is
+ * no DL4J pass to fall back to: anything the fast passes do not cover (not float, not the CPU backend, other
+ * activations) is an error naming the layer.
+ *
+ * <p>Stepping ({@code rnnTimeStep}, the inference decoders) keeps the last {@code (h, c)} under DL4J's LSTM state
+ * keys, so {@code rnnGetPreviousStates}/{@code rnnSetPreviousStates} work as for DL4J's LSTM; the first step
+ * after {@code rnnClearPreviousState} takes the initial state from its input.
+ */
+public class StateLSTMLayer extends FastLSTMLayer {
+
+    public StateLSTMLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    private StateLSTM config() {
+        return (StateLSTM) conf().getLayer();
+    }
+
+    @Override
+    boolean initialFromInput() {
+        return config().isInitialState();
+    }
+
+    @Override
+    boolean emitsState() {
+        return config().isReturnState();
+    }
+
+    private void requireFused() {
+        if (!fused()) {
+            throw new IllegalStateException("layer '" + config().getLayerName() + "': the state-passing LSTM runs "
+                    + "on the CPU backend with float data, tanh/sigmoid activations, no dropout or weight noise and "
+                    + "inputs of " + (config().getNIn() + (initialFromInput() ? 2 * config().getNOut() : 0))
+                    + " features (got " + (input == null ? "no input" : java.util.Arrays.toString(input.shape()))
+                    + ")");
+        }
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        requireFused();
+        return super.activate(training, workspaceMgr);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        requireFused();
+        return super.backpropGradient(epsilon, workspaceMgr);
+    }
+
+    @Override
+    public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        setInput(input, workspaceMgr);
+        requireFused();
+        INDArray hPrev = stateMap.get(STATE_KEY_PREV_ACTIVATION);
+        INDArray cPrev = stateMap.get(STATE_KEY_PREV_MEMCELL);
+        float[] h = null;
+        float[] c = null;
+        if (hPrev != null && cPrev != null) {
+            h = new float[(int) hPrev.length()];
+            c = new float[(int) cPrev.length()];
+            HostArrays.read(hPrev, h);
+            HostArrays.read(cPrev, c);
+        } else if (!initialFromInput()) {
+            int rows = (int) input.size(0) * (int) config().getNOut();
+            h = new float[rows];
+            c = new float[rows];
+        }
+        forward(h, c);
+        float[][] last = lastState();
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            stateMap.put(STATE_KEY_PREV_ACTIVATION, HostArrays.floats(last[0], 0, b, n));
+            stateMap.put(STATE_KEY_PREV_MEMCELL, HostArrays.floats(last[1], 0, b, n));
+        }
+        return output(workspaceMgr);
+    }
+}

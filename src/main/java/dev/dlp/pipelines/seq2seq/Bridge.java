@@ -1,0 +1,185 @@
+package dev.dlp.pipelines.seq2seq;
+
+import dev.dlp.config.ConfigException;
+import dev.dlp.graph.ModelSpec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How the encoder's summary reaches the decoder ({@code model.bridge}), added to the layers the config lists:
+ * <ul>
+ *   <li>{@code state} (default): each decoder LSTM starts from the final {@code (h, c)} of the encoder LSTM at the
+ *   same depth, as in the seed's TensorFlow model and the PyTorch peer. Encoder LSTM {@code E} gets
+ *   {@code return_state} and a vertex {@code E_final} (its last unmasked step, {@code [h; c]}); decoder LSTM
+ *   {@code D} reads {@code D_input = merge(its input, D_init)}, {@code D_init} being {@code E_final} repeated along
+ *   the decoder's steps, and has {@code initial_state} (it reads the state at step 0 only). A later layer that
+ *   reads {@code E} reads {@code E_h}, its outputs without the cell states.</li>
+ *   <li>{@code duplicate}: the last encoder LSTM's final output {@code h}, repeated along the decoder's steps,
+ *   concatenated to the first decoder LSTM's input at every step ({@code E_final}, {@code D_context},
+ *   {@code D_input}). DL4J's layers only: the model stays portable.</li>
+ * </ul>
+ * Encoder LSTMs are the {@code lstm} layers that depend on {@code encoder_in}, decoder LSTMs those that depend on
+ * {@code decoder_in}, each in list order. Layers that wire the bridge themselves (a
+ * {@code duplicate_to_time_series} vertex, as in configs written before {@code model.bridge}) are used as written:
+ * that is the duplicate bridge.
+ */
+final class Bridge {
+    private Bridge() {
+    }
+
+    /** True when {@code layers} carry the encoder's summary themselves (a duplicate_to_time_series vertex). */
+    static boolean wiredByHand(List<Map<String, Object>> layers) {
+        return layers.stream().anyMatch(l -> "duplicate_to_time_series".equals(l.get("type")));
+    }
+
+    /** The training graph's spec: {@code model}'s layers with the bridge's vertices added. */
+    static ModelSpec apply(Seq2SeqModel model) {
+        ModelSpec spec = new ModelSpec(model.inputs(), model.layers(), model.outputs());
+        if (wiredByHand(model.layers())) {
+            if (model.bridge() == Seq2SeqModel.BridgeKind.STATE) {
+                throw new ConfigException("model.bridge", "the layers carry the encoder's summary themselves (a "
+                        + "duplicate_to_time_series vertex), which is the duplicate bridge: set model.bridge: "
+                        + "duplicate, or remove the bridge's vertices and let model.bridge add them");
+            }
+            return spec;
+        }
+        Seq2SeqModel.BridgeKind kind = model.bridge() == null ? Seq2SeqModel.BridgeKind.STATE : model.bridge();
+        for (String input : List.of(Decoders.ENCODER_IN, Decoders.DECODER_IN)) {
+            if (!spec.inputs().containsKey(input)) {
+                throw new ConfigException("model.inputs." + input, "required: the seq2seq decoders feed the "
+                        + (input.equals(Decoders.ENCODER_IN) ? "source" : "target") + " tokens to an input of "
+                        + "this name");
+            }
+        }
+        // every layer's inputs made explicit, and which model inputs each vertex depends on
+        List<Map<String, Object>> layers = new ArrayList<>();
+        Map<String, Set<String>> dependsOn = new HashMap<>();
+        spec.inputs().keySet().forEach(i -> dependsOn.put(i, Set.of(i)));
+        String previous = spec.inputs().keySet().iterator().next();
+        for (Map<String, Object> l : spec.layers()) {
+            Map<String, Object> c = new LinkedHashMap<>(l);
+            Object in = c.get("inputs");
+            List<String> inputs = in == null ? List.of(previous)
+                    : in instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of(in.toString());
+            c.put("inputs", inputs);
+            String name = String.valueOf(c.get("name"));
+            Set<String> deps = new HashSet<>();
+            inputs.forEach(i -> deps.addAll(dependsOn.getOrDefault(i, Set.of())));
+            dependsOn.put(name, deps);
+            layers.add(c);
+            previous = name;
+        }
+        List<Map<String, Object>> encoders = new ArrayList<>();
+        List<Map<String, Object>> decoders = new ArrayList<>();
+        for (Map<String, Object> l : layers) {
+            Set<String> deps = dependsOn.get(String.valueOf(l.get("name")));
+            if (deps.contains(Decoders.ENCODER_IN) && deps.contains(Decoders.DECODER_IN)) {
+                throw new ConfigException("model.layers." + l.get("name") + ".inputs", "reads both the encoder's and "
+                        + "the decoder's side; model.bridge connects them (remove the connection, or wire the "
+                        + "bridge by hand with model.bridge: duplicate)");
+            }
+            if ("lstm".equals(l.get("type"))) {
+                (deps.contains(Decoders.ENCODER_IN) ? encoders : decoders).add(l);
+            }
+        }
+        if (encoders.isEmpty() || decoders.isEmpty()) {
+            throw new ConfigException("model.layers", "needs an lstm layer reading " + (encoders.isEmpty()
+                    ? Decoders.ENCODER_IN + " (the encoder)" : Decoders.DECODER_IN + " (the decoder)"));
+        }
+        Map<String, Map<String, Object>> pairOf = new HashMap<>();   // decoder LSTM name -> its encoder LSTM
+        if (kind == Seq2SeqModel.BridgeKind.STATE) {
+            if (encoders.size() != decoders.size()) {
+                throw new ConfigException("model.bridge", "state starts each decoder LSTM from the encoder LSTM at "
+                        + "the same depth, but there are " + encoders.size() + " encoder and " + decoders.size()
+                        + " decoder LSTMs (or use model.bridge: duplicate)");
+            }
+            for (int k = 0; k < encoders.size(); k++) {
+                Object ne = encoders.get(k).get("n_out");
+                Object nd = decoders.get(k).get("n_out");
+                if (ne == null || !String.valueOf(ne).equals(String.valueOf(nd))) {
+                    throw new ConfigException("model.layers." + decoders.get(k).get("name") + ".n_out", "must equal "
+                            + "the n_out of encoder LSTM '" + encoders.get(k).get("name") + "' (" + ne + ", got " + nd
+                            + "): model.bridge: state starts it from that LSTM's final state");
+                }
+                pairOf.put(String.valueOf(decoders.get(k).get("name")), encoders.get(k));
+            }
+        } else {
+            pairOf.put(String.valueOf(decoders.get(0).get("name")), encoders.get(encoders.size() - 1));
+        }
+        Set<String> names = new HashSet<>(dependsOn.keySet());
+        Set<String> finals = new HashSet<>();
+        Map<String, String> renamed = new HashMap<>();   // encoder LSTM -> its h-only view, for later readers
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> l : layers) {
+            String name = String.valueOf(l.get("name"));
+            Map<String, Object> c = new LinkedHashMap<>(l);
+            List<String> inputs = ((List<?>) c.get("inputs")).stream().map(String::valueOf)
+                    .map(i -> renamed.getOrDefault(i, i)).toList();
+            c.put("inputs", inputs);
+            Map<String, Object> enc = pairOf.get(name);
+            if (enc != null) {
+                String e = String.valueOf(enc.get("name"));
+                if (!finals.contains(e)) {
+                    throw new ConfigException("model.layers." + name, "comes before its encoder LSTM '" + e + "': "
+                            + "list the encoder's layers first");
+                }
+                String init = fresh(names, name + (kind == Seq2SeqModel.BridgeKind.STATE ? "_init" : "_context"));
+                String merged = fresh(names, name + "_input");
+                out.add(vertex(init, "duplicate_to_time_series", List.of(e + "_final"), "like_input",
+                        Decoders.DECODER_IN));
+                out.add(vertex(merged, "merge", List.of(inputs.get(0), init), null, null));
+                c.put("inputs", List.of(merged));
+                if (kind == Seq2SeqModel.BridgeKind.STATE) {
+                    c.put("initial_state", true);
+                }
+            }
+            boolean encoderLstm = encoders.contains(l);
+            boolean carries = kind == Seq2SeqModel.BridgeKind.STATE ? encoderLstm : l == encoders.get(encoders.size() - 1);
+            if (kind == Seq2SeqModel.BridgeKind.STATE && encoderLstm) {
+                c.put("return_state", true);
+            }
+            out.add(c);
+            if (carries) {
+                out.add(vertex(fresh(names, name + "_final"), "last_time_step", List.of(name), "mask_input",
+                        Decoders.ENCODER_IN));
+                finals.add(name);
+                if (kind == Seq2SeqModel.BridgeKind.STATE && layers.stream().anyMatch(o -> o != l
+                        && ((List<?>) o.get("inputs")).contains(name))) {
+                    String h = fresh(names, name + "_h");
+                    Map<String, Object> subset = vertex(h, "subset", List.of(name), null, null);
+                    subset.put("from", 0);
+                    subset.put("to", Integer.parseInt(String.valueOf(l.get("n_out"))) - 1);
+                    out.add(subset);
+                    renamed.put(name, h);
+                }
+            }
+        }
+        return new ModelSpec(spec.inputs(), out, spec.outputs());
+    }
+
+    private static String fresh(Set<String> names, String name) {
+        if (!names.add(name)) {
+            throw new ConfigException("model.layers." + name, "model.bridge adds a vertex of this name: rename "
+                    + "the layer");
+        }
+        return name;
+    }
+
+    private static Map<String, Object> vertex(String name, String type, List<String> inputs, String key,
+                                              String value) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("name", name);
+        v.put("type", type);
+        v.put("inputs", inputs);
+        if (key != null) {
+            v.put(key, value);
+        }
+        return v;
+    }
+}
