@@ -33,7 +33,7 @@ import java.util.Arrays;
  * deltas, as DL4J's LSTM passes no mask there).
  *
  * <p>The same kernel serves {@link StateLSTMLayer} (an initial state, and the cell states as a second output):
- * {@link #initialFromInput} and {@link #emitsState} say which.
+ * {@link #initialFromInput} and {@link #emit} say which.
  *
  * <p>The fast passes run for float NCW data with tanh/sigmoid activations, no dropout or weight noise and a mask of
  * shape {@code [batch, time]} or none; stepping ({@code rnnTimeStep}), truncated BPTT and anything else are
@@ -65,9 +65,11 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
     private FloatPointer deltaN;
     private FloatPointer nablaN;
     private FloatPointer epsNextN;
-    private final float[][] work = new float[6][0];
+    private final float[][] work = new float[7][0];
+    private float[] zeros = new float[0];     // read-only zeros standing for "no such array"
     private INDArray cachedFor;
     private boolean hasMask;
+    private int[] lastSteps = new int[0];
 
     public FastLSTMLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -78,10 +80,17 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
         return false;
     }
 
-    /** True when the layer's output is {@code [h; c]} (2n features) rather than {@code h}. */
-    boolean emitsState() {
-        return false;
+    /** What the layer outputs: {@link #EMIT_H} (DL4J's LSTM), {@link #EMIT_H_AND_C} or {@link #EMIT_FINAL}. */
+    int emit() {
+        return EMIT_H;
     }
+
+    /** The outputs {@code h}, {@code [b, n, T]}. */
+    static final int EMIT_H = 0;
+    /** The outputs and the cell states, {@code [b, 2n, T]}. */
+    static final int EMIT_H_AND_C = 1;
+    /** The final {@code [h; c]} of each sequence (its last unmasked step), {@code [b, 2n]}. */
+    static final int EMIT_FINAL = 2;
 
     private int inputFeatures() {
         return (int) layerConf().getNIn() + (initialFromInput() ? 2 * (int) layerConf().getNOut() : 0);
@@ -102,6 +111,11 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
                 && HostArrays.contiguousFloats(getParam(LSTMParamInitializer.BIAS_KEY));
     }
 
+    /** True when the fast backward pass applies to {@code epsilon} (shaped as {@link #emit} says). */
+    boolean fusedBackward(INDArray epsilon) {
+        return fused() && epsilon.rank() == (emit() == EMIT_FINAL ? 2 : 3) && epsilon.dataType() == DataType.FLOAT;
+    }
+
     @Override
     public PathUse pathUse() {
         return use;
@@ -119,9 +133,21 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
         return output(workspaceMgr);
     }
 
-    /** The outputs of the last forward pass, {@code [b, n (or 2n), T]}. */
+    /** The outputs of the last forward pass, as {@link #emit} says. */
     INDArray output(LayerWorkspaceMgr workspaceMgr) {
-        int o = emitsState() ? 2 * n : n;
+        if (emit() == EMIT_FINAL) {
+            INDArray result = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
+                    new long[]{b, 2 * n}, 'c');
+            ensureIo(b * 2 * n);
+            for (int r = 0; r < b; r++) {
+                int src = (lastStep(r) * b + r) * n;
+                System.arraycopy(out, src, io, r * 2 * n, n);
+                System.arraycopy(cell, src, io, r * 2 * n + n, n);
+            }
+            HostArrays.write(io, result);
+            return result;
+        }
+        int o = emit() == EMIT_H_AND_C ? 2 * n : n;
         INDArray result = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[]{b, o, steps}, 'c');
         ensureIo(b * o * steps);
@@ -142,6 +168,43 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
         }
         HostArrays.write(io, result);
         return result;
+    }
+
+    /**
+     * The mask that says where each sequence ends, for the final-state output: DL4J's graph gives an LSTM no mask in
+     * the forward pass ({@code LSTM.feedForwardMaskArray} does not keep it), so {@link StateLSTMLayer} keeps its
+     * own; null means the layer's mask, if any.
+     */
+    INDArray endMask() {
+        return null;
+    }
+
+    /** Row {@code r}'s last unmasked step of the last forward pass (0 when every step is masked). */
+    int lastStep(int r) {
+        return lastSteps[r];
+    }
+
+    private void findLastSteps() {
+        INDArray m = endMask() != null ? endMask() : maskArray;
+        if (lastSteps.length < b) {
+            lastSteps = new int[b];
+        }
+        if (m == null) {
+            Arrays.fill(lastSteps, 0, b, steps - 1);
+            return;
+        }
+        float[] v = grow(6, b * steps);
+        HostArrays.read(m, v);
+        for (int r = 0; r < b; r++) {
+            int last = 0;
+            for (int t = steps - 1; t > 0; t--) {
+                if (v[r * steps + t] != 0f) {
+                    last = t;
+                    break;
+                }
+            }
+            lastSteps[r] = last;
+        }
     }
 
     @Override
@@ -279,6 +342,9 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
             hN.position((long) t * b * n).put(out, t * b * n, b * n);
             hN.position(0);
         }
+        if (emit() == EMIT_FINAL) {
+            findLastSteps();
+        }
     }
 
     /** The last step's output and cell state, {@code [b][n]} each, of the last forward pass. */
@@ -330,7 +396,7 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        boolean fast = fused() && epsilon.rank() == 3 && epsilon.dataType() == DataType.FLOAT;
+        boolean fast = fusedBackward(epsilon);
         if (!fast) {
             use.declined(layerConf().getLayerName(), PathUse.explain(layerConf(), dataType, input, false,
                     "activations " + layerConf().getActivationFn() + "/" + layerConf().getGateActivationFn()
@@ -362,30 +428,17 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
         float[] eps = grow(0, steps * b * n);
         float[] delta = grow(1, b * g4);
         float[] nabla = grow(2, b * n);
-        float[] cellNext = grow(3, b * n);    // dL/dc of the step after this one
-        boolean epsCell = emitsState();
-        float[] epsC = epsCell ? grow(5, steps * b * n) : null;
-        float[] db = new float[g4];
-        // the output gradient, [b][o][T] -> [T][b][n] (and the cell states' when emitted)
-        int o = epsCell ? 2 * n : n;
-        ensureIo(b * o * steps);
-        HostArrays.read(epsilon, io);
-        for (int r = 0; r < b; r++) {
-            for (int j = 0; j < n; j++) {
-                int src = (r * o + j) * steps;
-                for (int t = 0; t < steps; t++) {
-                    eps[(t * b + r) * n + j] = io[src + t];
-                }
-                if (epsCell) {
-                    src += n * steps;
-                    for (int t = 0; t < steps; t++) {
-                        epsC[(t * b + r) * n + j] = io[src + t];
-                    }
-                }
-            }
+        float[] cellNext = grow(3, b * n);    // dL/dc of the step after this one, times its forget gate
+        float[] epsC = grow(5, steps * b * n);
+        float[] tcm = new float[n];
+        if (zeros.length < Math.max(b * g4, steps * b * n)) {
+            zeros = new float[Math.max(b * g4, steps * b * n)];
         }
+        float[] db = new float[g4];
+        readEpsilon(epsilon, eps, epsC);
         Blas.Matrix rwm = Blas.of(rw);
         Blas.Matrix nablaM = new Blas.Matrix(nablaN, b, n, n, false);
+        Arrays.fill(cellNext, 0, b * n, 0f);
         for (int t = steps - 1; t >= 0; t--) {
             if (t < steps - 1) {
                 // dL/dh from the next step's gate deltas: δ(t+1) RWᵀ
@@ -394,34 +447,38 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
             } else {
                 Arrays.fill(nabla, 0, b * n, 0f);
             }
+            // (branch-free inner loops, which C2 vectorises: conditions pick the arrays, zeros stand for "none")
             for (int r = 0; r < b; r++) {
                 int go = (t * b + r) * g4;
-                int gn = ((t + 1) * b + r) * g4;
                 int so = (t * b + r) * n;
+                int rn = r * n;
                 int d = r * g4;
                 float m = hasMask ? mask[r * steps + t] : 1f;
+                // DL4J differentiates tanh at the masked cell state: tanhCell where the mask is 1
+                float[] tc = tanhCell;
+                int tco = so;
+                if (m != 1f) {
+                    for (int j = 0; j < n; j++) {
+                        tcm[j] = FloatMath.tanh(cell[so + j]);
+                    }
+                    tc = tcm;
+                    tco = 0;
+                }
+                float[] prev = t > 0 ? cell : hasInitial ? c0 : zeros;
+                int po = t > 0 ? so - b * n : hasInitial ? rn : 0;
                 for (int j = 0; j < n; j++) {
-                    float no = nabla[r * n + j] + eps[so + j];
+                    float no = nabla[rn + j] + eps[so + j];
                     float ai = gates[go + j];
                     float f = gates[go + n + j];
                     float og = gates[go + 2 * n + j];
                     float g = gates[go + 3 * n + j];
-                    float tc = tanhCell[so + j];
-                    // DL4J differentiates tanh at the masked cell state: the same as tc where the mask is 1
-                    float tcm = m == 1f ? tc : tanh(cell[so + j]);
-                    float dc = no * og * (1 - tcm * tcm);
-                    if (t < steps - 1) {
-                        dc += gates[gn + n + j] * cellNext[r * n + j];
-                    }
-                    if (epsCell) {
-                        dc += epsC[so + j];
-                    }
-                    float prev = t > 0 ? cell[so - b * n + j] : hasInitial ? c0[r * n + j] : 0f;
+                    float th = tc[tco + j];
+                    float dc = no * og * (1 - th * th) + cellNext[rn + j] + epsC[so + j];
                     delta[d + j] = dc * g * (1 - ai * ai);
-                    delta[d + n + j] = prev * dc * f * (1 - f);
-                    delta[d + 2 * n + j] = no * tc * og * (1 - og);
+                    delta[d + n + j] = prev[po + j] * dc * f * (1 - f);
+                    delta[d + 2 * n + j] = no * tanhCell[so + j] * og * (1 - og);
                     delta[d + 3 * n + j] = dc * ai * g * (1 - g);
-                    cellNext[r * n + j] = dc;
+                    cellNext[rn + j] = dc * f;
                 }
                 for (int k = 0; k < g4; k++) {
                     db[k] += delta[d + k];
@@ -462,13 +519,13 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
             }
         }
         if (initialFromInput()) {
-            // dL/dh0 = δ0 RWᵀ; dL/dc0 = dL/dc(0) f(0) (cellNext holds dL/dc of step 0 after the loop)
+            // dL/dh0 = δ0 RWᵀ; dL/dc0 = dL/dc(0) f(0) (cellNext holds it after the loop)
             Blas.gemm(slice(deltaN, 0, b, g4), false, rwm, true, nablaM, 1f, 0f);
             nablaN.position(0).get(nabla, 0, b * n);
             for (int r = 0; r < b; r++) {
                 for (int j = 0; j < n; j++) {
                     io[(r * features + nIn + j) * steps] = nabla[r * n + j];
-                    io[(r * features + nIn + n + j) * steps] = cellNext[r * n + j] * gates[r * g4 + n + j];
+                    io[(r * features + nIn + n + j) * steps] = cellNext[r * n + j];
                 }
             }
         }
@@ -481,6 +538,43 @@ public class FastLSTMLayer extends LSTM implements PathUse.Traced {
         ret.gradientForVariable().put(LSTMParamInitializer.BIAS_KEY, dB);
         weightNoiseParams.clear();
         return new Pair<>(ret, epsilonNext);
+    }
+
+    /**
+     * The output gradient as {@code [T][b][n]} arrays: {@code eps} for {@code h}, {@code epsC} for {@code c}
+     * (zeros unless the cell states are an output), from {@code epsilon} shaped as {@link #emit} says.
+     */
+    private void readEpsilon(INDArray epsilon, float[] eps, float[] epsC) {
+        int mode = emit();
+        int o = mode == EMIT_H ? n : 2 * n;
+        ensureIo(mode == EMIT_FINAL ? b * o : b * o * steps);
+        HostArrays.read(epsilon, io);
+        if (mode != EMIT_H_AND_C) {
+            Arrays.fill(epsC, 0, steps * b * n, 0f);
+        }
+        if (mode == EMIT_FINAL) {
+            Arrays.fill(eps, 0, steps * b * n, 0f);
+            for (int r = 0; r < b; r++) {
+                int dst = (lastStep(r) * b + r) * n;
+                System.arraycopy(io, r * o, eps, dst, n);
+                System.arraycopy(io, r * o + n, epsC, dst, n);
+            }
+            return;
+        }
+        for (int r = 0; r < b; r++) {
+            for (int j = 0; j < n; j++) {
+                int src = (r * o + j) * steps;
+                for (int t = 0; t < steps; t++) {
+                    eps[(t * b + r) * n + j] = io[src + t];
+                }
+                if (mode == EMIT_H_AND_C) {
+                    src += n * steps;
+                    for (int t = 0; t < steps; t++) {
+                        epsC[(t * b + r) * n + j] = io[src + t];
+                    }
+                }
+            }
+        }
     }
 
     @Override

@@ -16,8 +16,10 @@ import java.util.Objects;
  * An LSTM that passes its state along a graph, for encoder/decoder models (DL4J's graph has no way to start one
  * LSTM from another's final state). DL4J's LSTM configuration, parameters and parameter layout, plus:
  * <ul>
- *   <li>{@code returnState}: the output is {@code [h; c]}, {@code 2 nOut} features per step (an encoder: the
- *   final pair is picked by a {@code LastTimeStepVertex});</li>
+ *   <li>{@code returnState} {@link Return#SEQUENCE}: the output is {@code [h; c]}, {@code 2 nOut} features per step
+ *   (an encoder whose outputs another layer reads: the final pair is picked by a {@code LastTimeStepVertex});
+ *   {@link Return#FINAL}: the output is the final {@code [h; c]} of each sequence (its last unmasked step),
+ *   {@code [batch, 2 nOut]} (an encoder whose state is all that is read);</li>
  *   <li>{@code initialState}: the input carries the initial {@code (h, c)} in its last {@code 2 nOut} features,
  *   read at step 0 (a decoder: its input merges the embedded tokens with the encoder's state, duplicated along
  *   time); {@code nIn} counts the other features only, so the input weights are those of a plain LSTM.</li>
@@ -26,7 +28,17 @@ import java.util.Objects;
  * needs dlp's classes to load ({@code portable: false} in summary.json).
  */
 public class StateLSTM extends LSTM {
-    private boolean returnState;
+    /** What a {@code StateLSTM} outputs. */
+    public enum Return {
+        /** {@code h} at every step, as DL4J's LSTM. */
+        NONE,
+        /** {@code [h; c]} at every step. */
+        SEQUENCE,
+        /** The final {@code [h; c]}. */
+        FINAL
+    }
+
+    private Return returnState = Return.NONE;
     private boolean initialState;
 
     /** For JSON deserialisation (model zips, checkpoints). */
@@ -34,14 +46,14 @@ public class StateLSTM extends LSTM {
     }
 
     /** A {@code StateLSTM} with every setting of {@code built} and the two state options. */
-    public static StateLSTM of(LSTM built, boolean returnState, boolean initialState) {
+    public static StateLSTM of(LSTM built, Return returnState, boolean initialState) {
         StateLSTM s = ConfigCopy.fields(LSTM.class, built, new StateLSTM());
         s.returnState = returnState;
         s.initialState = initialState;
         return s;
     }
 
-    public boolean isReturnState() {
+    public Return getReturnState() {
         return returnState;
     }
 
@@ -52,8 +64,11 @@ public class StateLSTM extends LSTM {
     @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
         InputType t = super.getOutputType(layerIndex, inputType);
-        if (!returnState) {
+        if (returnState == Return.NONE) {
             return t;
+        }
+        if (returnState == Return.FINAL) {
+            return InputType.feedForward(2 * getNOut());
         }
         InputType.InputTypeRecurrent r = (InputType.InputTypeRecurrent) t;
         return InputType.recurrent(2 * getNOut(), r.getTimeSeriesLength(), r.getFormat());

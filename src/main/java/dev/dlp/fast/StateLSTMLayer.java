@@ -12,7 +12,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The layer behind {@link StateLSTM}: {@link FastLSTMLayer}'s passes with an initial state read from the input
- * (its gradient written back into the input gradient at step 0) and/or the cell states as a second output. There is
+ * (its gradient written back into the input gradient at step 0) and/or the cell states as a second output (at
+ * every step, or the final state only). There is
  * no DL4J pass to fall back to: anything the fast passes do not cover (not float, not the CPU backend, other
  * activations) is an error naming the layer.
  *
@@ -21,6 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * after {@code rnnClearPreviousState} takes the initial state from its input.
  */
 public class StateLSTMLayer extends FastLSTMLayer {
+    private INDArray endMask;
 
     public StateLSTMLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -36,8 +38,37 @@ public class StateLSTMLayer extends FastLSTMLayer {
     }
 
     @Override
-    boolean emitsState() {
-        return config().isReturnState();
+    int emit() {
+        return switch (config().getReturnState()) {
+            case NONE -> EMIT_H;
+            case SEQUENCE -> EMIT_H_AND_C;
+            case FINAL -> EMIT_FINAL;
+        };
+    }
+
+    /**
+     * Keeps the mask that says where each sequence ends (DL4J's LSTM passes it on without keeping it, so its
+     * forward pass runs unmasked in a graph, as this one's does); a final-state output has no time axis, so no mask
+     * follows it (as after DL4J's {@code LastTimeStepVertex}).
+     */
+    @Override
+    public org.nd4j.common.primitives.Pair<INDArray, org.deeplearning4j.nn.api.MaskState> feedForwardMaskArray(
+            INDArray maskArray, org.deeplearning4j.nn.api.MaskState currentMaskState, int minibatchSize) {
+        endMask = maskArray;
+        org.nd4j.common.primitives.Pair<INDArray, org.deeplearning4j.nn.api.MaskState> p =
+                super.feedForwardMaskArray(maskArray, currentMaskState, minibatchSize);
+        return emit() == EMIT_FINAL ? new org.nd4j.common.primitives.Pair<>(null, currentMaskState) : p;
+    }
+
+    @Override
+    public void setMaskArray(INDArray maskArray) {
+        super.setMaskArray(maskArray);
+        endMask = maskArray;
+    }
+
+    @Override
+    INDArray endMask() {
+        return endMask;
     }
 
     private void requireFused() {
@@ -59,6 +90,11 @@ public class StateLSTMLayer extends FastLSTMLayer {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         requireFused();
+        if (!fusedBackward(epsilon)) {
+            throw new IllegalStateException("layer '" + config().getLayerName() + "': a float output gradient of "
+                    + "rank " + (emit() == EMIT_FINAL ? 2 : 3) + " expected, got " + epsilon.dataType() + " "
+                    + java.util.Arrays.toString(epsilon.shape()));
+        }
         return super.backpropGradient(epsilon, workspaceMgr);
     }
 

@@ -83,17 +83,19 @@ public final class LayerKinds {
                 .nOut(p.requiredPositiveInt("n_out"))
                 .hasBias(false)
                 .build());
-        // lstm: n_out units over a time series. return_state: output [h; c] (2 n_out features; an encoder whose
-        // final state a decoder starts from); initial_state: the input's last 2 n_out features hold the initial
-        // (h, c) at step 0 (a decoder). Either makes it dlp's StateLSTM (DL4J has no such layer: not portable)
+        // lstm: n_out units over a time series. return_state: sequence = output [h; c] at every step (2 n_out
+        // features), final = only each sequence's final [h; c] ([batch, 2 n_out]): an encoder a decoder starts
+        // from; initial_state: the input's last 2 n_out features hold the initial (h, c) at step 0 (a decoder).
+        // Either makes it dlp's StateLSTM (DL4J has no such layer: the model is not portable)
         KINDS.put("lstm", p -> {
             LSTM lstm = new LSTM.Builder()
                     .nOut(p.requiredPositiveInt("n_out"))
                     .activation(p.choice("activation", Activation.TANH, Activation.class))
                     .build();
-            boolean returnState = p.bool("return_state", false);
+            StateLSTM.Return returnState = p.choice("return_state", StateLSTM.Return.NONE, StateLSTM.Return.class);
             boolean initialState = p.bool("initial_state", false);
-            return returnState || initialState ? StateLSTM.of(lstm, returnState, initialState) : lstm;
+            return returnState != StateLSTM.Return.NONE || initialState ? StateLSTM.of(lstm, returnState,
+                    initialState) : lstm;
         });
         // rnn_output: a dense + loss at every time step (softmax / mcxent over a vocabulary)
         KINDS.put("rnn_output", p -> new RnnOutputLayer.Builder(p.choice("loss", LossFunction.MCXENT,

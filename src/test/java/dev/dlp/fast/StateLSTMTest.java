@@ -87,7 +87,7 @@ class StateLSTMTest {
         INDArray x = Nd4j.randn(DataType.FLOAT, B, E, T);
         INDArray h0 = Nd4j.randn(DataType.FLOAT, B, N).muli(0.5);
         INDArray c0 = Nd4j.randn(DataType.FLOAT, B, N);
-        Layer ours = instantiate(StateLSTM.of(plain(), true, true), DataType.FLOAT, params);
+        Layer ours = instantiate(StateLSTM.of(plain(), StateLSTM.Return.SEQUENCE, true), DataType.FLOAT, params);
         INDArray got = ours.activate(seededInput(x, h0, c0), false, WS);
         INDArray expected = dl4jSteps(instantiate(plain(), DataType.FLOAT, params), x, h0, c0);
         assertEquals(java.util.List.of((long) B, 2L * N, (long) T), java.util.List.of(got.size(0), got.size(1),
@@ -123,7 +123,7 @@ class StateLSTMTest {
         Pair<Gradient, INDArray> want = ((org.deeplearning4j.nn.api.layers.RecurrentLayer) dl4j)
                 .tbpttBackpropGradient(epsH.dup(), T, WS);
 
-        Layer ours = instantiate(StateLSTM.of(plain(), false, true), DataType.FLOAT, params);
+        Layer ours = instantiate(StateLSTM.of(plain(), StateLSTM.Return.NONE, true), DataType.FLOAT, params);
         ours.setInput(seededInput(x, h0, c0), WS);
         ours.activate(true, WS);
         Pair<Gradient, INDArray> got = ours.backpropGradient(epsH.dup(), WS);
@@ -150,7 +150,7 @@ class StateLSTMTest {
         INDArray c0 = Nd4j.randn(DataType.DOUBLE, B, N);
         INDArray eps = Nd4j.randn(DataType.DOUBLE, B, 2 * N, T);   // for h and for the emitted c
 
-        Layer ours = instantiate(StateLSTM.of(plain(), true, true), DataType.FLOAT, params);
+        Layer ours = instantiate(StateLSTM.of(plain(), StateLSTM.Return.SEQUENCE, true), DataType.FLOAT, params);
         INDArray in = seededInput(x, h0, c0).castTo(DataType.FLOAT);
         ours.setInput(in, WS);
         ours.activate(true, WS);
@@ -198,5 +198,45 @@ class StateLSTMTest {
             worst = Math.max(worst, Math.abs(numeric - ourGrad.getDouble(0, i)) / Math.max(1, Math.abs(numeric)));
         }
         assertTrue(worst < 1e-4, "parameter gradients with the cell states' gradient: worst error " + worst);
+    }
+
+    @Test
+    void theFinalStateOutputIsTheSequenceOutputAtEachRowsLastUnmaskedStep() {
+        INDArray params = randomParams();
+        Nd4j.getRandom().setSeed(13);
+        INDArray x = Nd4j.randn(DataType.FLOAT, B, E, T);
+        INDArray mask = Nd4j.ones(DataType.FLOAT, B, T);
+        int[] last = {T - 1, 2, 0};                       // rows of length T, 3 and 1
+        for (int r = 0; r < B; r++) {
+            for (int t = last[r] + 1; t < T; t++) {
+                mask.putScalar(r, t, 0f);
+            }
+        }
+        Layer seq = instantiate(StateLSTM.of(plain(), StateLSTM.Return.SEQUENCE, false), DataType.FLOAT, params);
+        Layer fin = instantiate(StateLSTM.of(plain(), StateLSTM.Return.FINAL, false), DataType.FLOAT, params);
+        for (Layer l : java.util.List.of(seq, fin)) {
+            l.setMaskArray(mask);
+            l.setInput(x, WS);
+        }
+        INDArray all = seq.activate(true, WS);
+        INDArray got = fin.activate(true, WS);
+        assertEquals(java.util.List.of((long) B, 2L * N), java.util.List.of(got.size(0), got.size(1)));
+        INDArray eps = Nd4j.randn(DataType.FLOAT, B, 2 * N);
+        INDArray epsSeq = Nd4j.zeros(DataType.FLOAT, B, 2 * N, T);
+        for (int r = 0; r < B; r++) {
+            INDArray want = all.get(NDArrayIndex.point(r), NDArrayIndex.all(), NDArrayIndex.point(last[r]));
+            assertTrue(maxAbsDiff(want, got.getRow(r)) == 0, "row " + r);
+            epsSeq.get(NDArrayIndex.point(r), NDArrayIndex.all(), NDArrayIndex.point(last[r])).assign(eps.getRow(r));
+        }
+        Pair<Gradient, INDArray> gs = seq.backpropGradient(epsSeq, WS);
+        Pair<Gradient, INDArray> gf = fin.backpropGradient(eps, WS);
+        assertTrue(((FastLSTMLayer) fin).pathUse().lastFast(), "the fast pass ran");
+        assertTrue(maxAbsDiff(gs.getSecond(), gf.getSecond()) < 1e-6, "input gradient");
+        for (String k : java.util.List.of(LSTMParamInitializer.INPUT_WEIGHT_KEY,
+                LSTMParamInitializer.RECURRENT_WEIGHT_KEY, LSTMParamInitializer.BIAS_KEY)) {
+            assertTrue(maxAbsDiff(gs.getFirst().getGradientFor(k), gf.getFirst().getGradientFor(k)) < 1e-6, k);
+        }
+        assertEquals(null, ((StateLSTMLayer) fin).feedForwardMaskArray(mask,
+                org.deeplearning4j.nn.api.MaskState.Active, B).getFirst(), "no mask after the final state");
     }
 }

@@ -49,7 +49,7 @@ class GraphFactoryTest {
                 "a", new ModelSpec.InputSpec(ModelSpec.InputKind.RECURRENT, 10, null, null, null, null),
                 "b", new ModelSpec.InputSpec(ModelSpec.InputKind.RECURRENT, 10, null, null, null, null))), List.of(
                 layer("name", "ea", "type", "embedding_seq", "inputs", "a", "n_out", 4),
-                layer("name", "la", "type", "lstm", "n_out", 6, "return_state", true),
+                layer("name", "la", "type", "lstm", "n_out", 6, "return_state", "sequence"),
                 layer("name", "h", "type", "subset", "inputs", "la", "from", 0, "to", 5),
                 layer("name", "last", "type", "last_time_step", "inputs", "la", "mask_input", "a"),
                 layer("name", "eb", "type", "embedding_seq", "inputs", "b", "n_out", 4),

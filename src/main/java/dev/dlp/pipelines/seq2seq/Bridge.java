@@ -16,10 +16,11 @@ import java.util.Set;
  * <ul>
  *   <li>{@code state} (default): each decoder LSTM starts from the final {@code (h, c)} of the encoder LSTM at the
  *   same depth, as in the seed's TensorFlow model and the PyTorch peer. Encoder LSTM {@code E} gets
- *   {@code return_state} and a vertex {@code E_final} (its last unmasked step, {@code [h; c]}); decoder LSTM
- *   {@code D} reads {@code D_input = merge(its input, D_init)}, {@code D_init} being {@code E_final} repeated along
- *   the decoder's steps, and has {@code initial_state} (it reads the state at step 0 only). A later layer that
- *   reads {@code E} reads {@code E_h}, its outputs without the cell states.</li>
+ *   {@code return_state: final} (its output is its last unmasked step's {@code [h; c]}); decoder LSTM {@code D}
+ *   reads {@code D_input = merge(its input, D_init)}, {@code D_init} being that state repeated along the decoder's
+ *   steps, and has {@code initial_state} (it reads the state at step 0 only). When another layer reads {@code E}
+ *   (a stacked encoder), {@code E} gets {@code return_state: sequence} instead, {@code E_final} picks its final
+ *   state and that layer reads {@code E_h}, the outputs without the cell states.</li>
  *   <li>{@code duplicate}: the last encoder LSTM's final output {@code h}, repeated along the decoder's steps,
  *   concatenated to the first decoder LSTM's input at every step ({@code E_final}, {@code D_context},
  *   {@code D_input}). DL4J's layers only: the model stays portable.</li>
@@ -113,8 +114,8 @@ final class Bridge {
             pairOf.put(String.valueOf(decoders.get(0).get("name")), encoders.get(encoders.size() - 1));
         }
         Set<String> names = new HashSet<>(dependsOn.keySet());
-        Set<String> finals = new HashSet<>();
-        Map<String, String> renamed = new HashMap<>();   // encoder LSTM -> its h-only view, for later readers
+        Map<String, String> finals = new HashMap<>();      // encoder LSTM -> the vertex holding its final state
+        Map<String, String> renamed = new HashMap<>();     // encoder LSTM -> its h-only view, for later readers
         List<Map<String, Object>> out = new ArrayList<>();
         for (Map<String, Object> l : layers) {
             String name = String.valueOf(l.get("name"));
@@ -125,13 +126,13 @@ final class Bridge {
             Map<String, Object> enc = pairOf.get(name);
             if (enc != null) {
                 String e = String.valueOf(enc.get("name"));
-                if (!finals.contains(e)) {
+                if (!finals.containsKey(e)) {
                     throw new ConfigException("model.layers." + name, "comes before its encoder LSTM '" + e + "': "
                             + "list the encoder's layers first");
                 }
                 String init = fresh(names, name + (kind == Seq2SeqModel.BridgeKind.STATE ? "_init" : "_context"));
                 String merged = fresh(names, name + "_input");
-                out.add(vertex(init, "duplicate_to_time_series", List.of(e + "_final"), "like_input",
+                out.add(vertex(init, "duplicate_to_time_series", List.of(finals.get(e)), "like_input",
                         Decoders.DECODER_IN));
                 out.add(vertex(merged, "merge", List.of(inputs.get(0), init), null, null));
                 c.put("inputs", List.of(merged));
@@ -140,17 +141,22 @@ final class Bridge {
                 }
             }
             boolean encoderLstm = encoders.contains(l);
-            boolean carries = kind == Seq2SeqModel.BridgeKind.STATE ? encoderLstm : l == encoders.get(encoders.size() - 1);
+            boolean read = layers.stream().anyMatch(o -> o != l && ((List<?>) o.get("inputs")).contains(name));
+            if (kind == Seq2SeqModel.BridgeKind.STATE && encoderLstm && !read) {
+                c.put("return_state", "final");   // the final (h, c) is the layer's output: no last_time_step
+                finals.put(name, name);
+                out.add(c);
+                continue;
+            }
             if (kind == Seq2SeqModel.BridgeKind.STATE && encoderLstm) {
-                c.put("return_state", true);
+                c.put("return_state", "sequence");
             }
             out.add(c);
-            if (carries) {
-                out.add(vertex(fresh(names, name + "_final"), "last_time_step", List.of(name), "mask_input",
-                        Decoders.ENCODER_IN));
-                finals.add(name);
-                if (kind == Seq2SeqModel.BridgeKind.STATE && layers.stream().anyMatch(o -> o != l
-                        && ((List<?>) o.get("inputs")).contains(name))) {
+            if (kind == Seq2SeqModel.BridgeKind.STATE ? encoderLstm : l == encoders.get(encoders.size() - 1)) {
+                String fin = fresh(names, name + "_final");
+                out.add(vertex(fin, "last_time_step", List.of(name), "mask_input", Decoders.ENCODER_IN));
+                finals.put(name, fin);
+                if (kind == Seq2SeqModel.BridgeKind.STATE) {
                     String h = fresh(names, name + "_h");
                     Map<String, Object> subset = vertex(h, "subset", List.of(name), null, null);
                     subset.put("from", 0);

@@ -159,9 +159,12 @@ class Seq2SeqTest {
         assertEquals(List.of("e1_h"), state.get("e2").get("inputs"), "a stacked encoder LSTM reads h only");
         assertEquals(List.of("e1"), state.get("e1_final").get("inputs"));
         assertEquals(List.of("d1", "d2_init"), state.get("d2_input").get("inputs"), "d2 merges d1 with e2's state");
-        assertEquals(List.of("e2_final"), state.get("d2_init").get("inputs"));
+        assertEquals(List.of("e2"), state.get("d2_init").get("inputs"), "e2's output is its final state");
+        assertEquals(List.of("e1_final"), state.get("d1_init").get("inputs"));
         assertEquals(true, state.get("d1").get("initial_state"));
-        assertEquals(true, state.get("e2").get("return_state"));
+        assertEquals("sequence", state.get("e1").get("return_state"));
+        assertEquals("final", state.get("e2").get("return_state"));
+        assertTrue(!state.containsKey("e2_final"));
         java.util.Map<String, java.util.Map<String, Object>> dup = byName(Bridge.apply(new Seq2SeqModel(m.inputs(),
                 m.layers(), m.outputs(), Seq2SeqModel.BridgeKind.DUPLICATE)));
         assertEquals(List.of("de", "d1_context"), dup.get("d1_input").get("inputs"), "the last encoder's h, to d1");
