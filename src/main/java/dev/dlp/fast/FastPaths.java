@@ -7,9 +7,12 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -145,6 +148,24 @@ public final class FastPaths {
                     : null;
             return why != null ? new Choice(null, why)
                     : new Choice(ConfigCopy.fields(LSTM.class, layer, new FastLSTM()), null);
+        }
+        if (layer.getClass() == RnnOutputLayer.class) {
+            RnnOutputLayer o = (RnnOutputLayer) layer;
+            String why = common != null ? common : !(o.getActivationFn() instanceof ActivationSoftmax
+                    && o.getLossFn() instanceof LossMCXENT) ? "activation " + o.getActivationFn() + " with loss "
+                    + o.getLossFn() + " (fused: softmax + mcxent)" : !o.hasBias() ? "no bias"
+                    : o.getRnnDataFormat() != RNNFormat.NCW ? "data format " + o.getRnnDataFormat() + " (fast: NCW)"
+                    : null;
+            return why != null ? new Choice(null, why) : new Choice(ConfigCopy.fields(RnnOutputLayer.class, layer,
+                    new FastRnnOutput()), null);
+        }
+        if (layer.getClass() == EmbeddingSequenceLayer.class) {
+            EmbeddingSequenceLayer e = (EmbeddingSequenceLayer) layer;
+            String why = common != null ? common : !(e.getActivationFn() instanceof ActivationIdentity)
+                    ? "activation " + e.getActivationFn() + " (fast: identity)" : e.getOutputFormat() != RNNFormat.NCW
+                    ? "output format " + e.getOutputFormat() + " (fast: NCW)" : null;
+            return why != null ? new Choice(null, why) : new Choice(ConfigCopy.fields(EmbeddingSequenceLayer.class,
+                    layer, new FastEmbeddingSequence()), null);
         }
         return new Choice(null, "no fast path for " + layer.getClass().getSimpleName());
     }

@@ -82,7 +82,7 @@ public class SoftmaxOutputLayer extends FusedOutputLayer {
         scratch.position(0).get(logits, 0, nk);
         HostArrays.read(labels, labelBuf);
         HostArrays.read(b, biasBuf);
-        double loss = softmaxCrossEntropy(logits, labelBuf, biasBuf, biasGrad, n, k,
+        double loss = softmaxCrossEntropy(logits, labelBuf, null, biasBuf, biasGrad, n, k,
                 ((LossMCXENT) layerConf().getLossFn()).getSoftmaxClipEps());
         scratch.position(0).put(logits, 0, nk);
         // dW = xᵀ δ, straight into the graph's gradient view
@@ -102,9 +102,10 @@ public class SoftmaxOutputLayer extends FusedOutputLayer {
      * In place over the logits {@code z[n, k]} (f order: element (r, j) at {@code j n + r}): adds the bias, takes
      * the row softmax and turns it into {@code δ = p - y} ({@code y[n, k]} in c order); fills {@code dBias} with the
      * column sums of δ. Returns the summed loss {@code -Σ y log(clip(p, eps, 1 - eps))} as DL4J's LossMCXENT scores
-     * it.
+     * it. {@code rowMask} (null: none) weighs each row's loss and δ, as DL4J's per-example mask does.
      */
-    static double softmaxCrossEntropy(float[] z, float[] y, float[] bias, float[] dBias, int n, int k, double eps) {
+    static double softmaxCrossEntropy(float[] z, float[] y, float[] rowMask, float[] bias, float[] dBias, int n, int k,
+                                      double eps) {
         Arrays.fill(dBias, 0, k, 0f);
         double loss = 0;
         for (int r = 0; r < n; r++) {
@@ -121,14 +122,15 @@ public class SoftmaxOutputLayer extends FusedOutputLayer {
                 sum += e;
             }
             float inv = 1f / sum;
+            float m = rowMask == null ? 1f : rowMask[r];
             for (int j = 0; j < k; j++) {
                 float p = z[j * n + r] * inv;
                 float t = y[r * k + j];
-                if (t != 0) {
+                if (t != 0 && m != 0) {
                     double clipped = eps > 0 ? Math.min(Math.max(p, eps), 1.0 - eps) : p;
-                    loss -= t * Math.log(clipped);
+                    loss -= m * t * Math.log(clipped);
                 }
-                float d = p - t;
+                float d = (p - t) * m;
                 z[j * n + r] = d;
                 dBias[j] += d;
             }
