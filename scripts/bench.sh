@@ -44,14 +44,15 @@ trap 'rm -rf "$out"' EXIT
 "$here/dlp" --version >/dev/null   # build once, outside the timings
 
 # case -> the dlp command, the summary field of its quality number, and the peer command (batch sizes and, for
-# seq2seq, layer sizes match the peer: embedding 15, LSTM 50)
+# seq2seq, layer sizes and learning rate match the peer: embedding 15, LSTM 50, Adam 0.01 without a schedule)
 mnist_budget=(--set "data.train_limit=$limit" --set "train.epochs=$epochs")
 dlp_args() {
   case "$1" in
     lenet5|mnist-mlp|mnist-softmax) echo lenet --config "$1" "${mnist_budget[@]}" ;;
     ae|conv-ae) echo "$1" "${mnist_budget[@]}" --set train.batch_size=64 ;;
     seq2seq) echo seq2seq --set "train.epochs=$epochs" --set train.batch_size=128 --set model.layers.encoder.n_out=50 \
-      --set model.layers.decoder.n_out=50 --set model.layers.enc_embed.n_out=15 --set model.layers.dec_embed.n_out=15 ;;
+      --set model.layers.decoder.n_out=50 --set model.layers.enc_embed.n_out=15 --set model.layers.dec_embed.n_out=15 \
+      --set train.updater.lr=0.01 --set train.updater.schedule.type=none ;;
     skipgram) echo skipgram --set tsne.words=0 ;;
   esac
 }
@@ -124,7 +125,7 @@ printf '%s, %s; %s rounds, %s epochs (MNIST cases on %s examples), %s cores, loa
   "$limit" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)"
 echo "speed: training samples/s of epoch 2 (skipgram: words/s), median (range) of the rounds; dlp t1/t$(nproc):"
 echo "train.workers 1 / one per core, one native thread each (skipgram: train.threads); peer t1/t2: --threads 1 / 2;"
-echo "ratio: dlp's median in the setting its config ships with (lenet5, conv-ae, skipgram: t$(nproc); others: t1) / the"
+echo "ratio: dlp's median in the setting its config ships with (lenet5, conv-ae, seq2seq, skipgram: t$(nproc); others: t1) / the"
 echo "peer's best median; quality and peak RSS: medians of the runs in that setting"
 header="| case | dlp t1 | dlp t$(nproc) | dlp quality | dlp peak RSS MB |"
 if (( peer )); then header+=" peer t1 | peer t2 | peer quality | peer peak RSS MB | dlp / peer |"; fi
@@ -144,9 +145,9 @@ for c in "${cases[@]}"; do
     fi
   done
   d1="$out/$c.dlp-t1"; dn="$out/$c.dlp-t$(nproc)"
-  # the setting the case's shipped config uses (train.workers: 0 = one per core for the convolutional models;
-  # skipgram: train.threads 0 = one per core)
-  case "$c" in lenet5|conv-ae|skipgram) dd="$dn" ;; *) dd="$d1" ;; esac
+  # the setting the case's shipped config uses (train.workers: 0 = one per core for the convolutional models and
+  # seq2seq; skipgram: train.threads 0 = one per core)
+  case "$c" in lenet5|conv-ae|seq2seq|skipgram) dd="$dn" ;; *) dd="$d1" ;; esac
   row="| $c | $(col 1 "$d1" | median_range) | $(col 1 "$dn" | median_range) | $qname $(col 2 "$dd" | median) |"
   row+=" $(col 3 "$dd" | median) |"
   if (( peer )); then

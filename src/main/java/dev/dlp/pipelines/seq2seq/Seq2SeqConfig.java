@@ -25,7 +25,7 @@ public record Seq2SeqConfig(long seed, Data data, Seq2SeqModel model, Decode dec
     public static final Seq2SeqConfig DEFAULTS = new Seq2SeqConfig(42,
             new Data(Task.SORT, "abcdefghijklmnopqrstuvwxyz", 1, 8, 10000, 1000, "", "", 0.1),
             null, new Decode(0), TrainConfig.of(50, 64, 0.005, TrainConfig.ScheduleConfig.exponential(0.95),
-                    TrainConfig.WeightInitKind.XAVIER, true).withEarlyStoppingMetric("val_exact_match"),
+                    TrainConfig.WeightInitKind.XAVIER, true, 0).withEarlyStoppingMetric("val_exact_match"),
             CheckpointConfig.every(5));
 
     public enum Task {
