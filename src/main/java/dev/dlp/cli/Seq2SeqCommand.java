@@ -15,11 +15,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code dlp seq2seq}: character-level encoder/decoder; {@code predict} runs the inference decoders. */
+/** {@code dlp seq2seq}: LSTM encoder/decoder; {@code predict} runs the inference decoders. */
 @Command(name = "seq2seq", mixinStandardHelpOptions = true,
-        description = {"Train a character-level LSTM encoder/decoder (default task: sort the letters of a word; "
-                + "--set data.task=reverse; or parallel files with --data SRC --set data.target_file=TGT).",
-            "Reports held-out exact match and per-character accuracy every epoch; writes samples.txt, curves.png."},
+        description = {"Train an LSTM encoder/decoder whose decoder starts from the encoder's final state "
+                + "(model.bridge: state; duplicate: the portable DL4J-only wiring). Default task: sort the letters of "
+                + "a word; --set data.task=reverse; parallel files with --data SRC --set data.target_file=TGT; "
+                + "grapheme-to-phoneme on the CMU Pronouncing Dictionary with --config g2p (fetched on first use).",
+            "Reports held-out exact match, WER and PER every epoch (greedy) and at the end (also beam search with "
+                + "decode.beam); writes samples.txt, curves.png."},
         subcommands = Seq2SeqCommand.Predict.class)
 public final class Seq2SeqCommand implements Callable<Integer> {
     @Spec

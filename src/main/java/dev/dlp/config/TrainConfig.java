@@ -200,7 +200,8 @@ public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, doub
         public boolean minimise() {
             if (mode.equals("auto")) {
                 String m = metric.toLowerCase();
-                return m.contains("loss") || m.contains("error") || m.contains("mse") || m.contains("rmse");
+                return m.contains("loss") || m.contains("error") || m.contains("mse") || m.contains("rmse")
+                        || m.endsWith("wer") || m.endsWith("_per");
             }
             return mode.equals("min");
         }

@@ -40,9 +40,18 @@
  *       (oneDNN is slow for 1-2 output channels)</td><td>at most 2 output channels, identity activation</td>
  *       <td>stride or dilation other than 1, asymmetric padding, non-float data</td><td>NarrowConvolutionTest</td></tr>
  *   <tr><td>{@link dev.dlp.fast.FastLSTM} / {@link dev.dlp.fast.FastLSTMLayer}</td><td>LSTM's full-sequence
- *       passes: per-step products and one Java pass per step, forward state kept for the backward pass</td><td>
+ *       passes: every step's input projection in one product, one recurrent product and one Java pass per step
+ *       (gates through {@link dev.dlp.fast.FloatMath}), forward state kept for the backward pass</td><td>
  *       tanh / sigmoid gates, no dropout</td><td>another data format, non-float data, another backend</td>
  *       <td>FastLSTMTest</td></tr>
+ *   <tr><td>{@link dev.dlp.fast.FastEmbeddingSequence} / {@link dev.dlp.fast.FastEmbeddingSequenceLayer}</td>
+ *       <td>EmbeddingSequenceLayer: the lookup once (kept for the backward pass), gradient rows added in Java</td>
+ *       <td>identity activation, NCW output</td><td>another backend, non-float data, dropout</td>
+ *       <td>FastEmbeddingSequenceTest</td></tr>
+ *   <tr><td>{@link dev.dlp.fast.FastRnnOutput} / {@link dev.dlp.fast.FastRnnOutputLayer}</td><td>RnnOutputLayer:
+ *       softmax, loss, gradient and score over every step in one pass, per-step label mask included</td><td>
+ *       softmax + mcxent with a bias, NCW</td><td>loss weights, per-output masks, another backend, non-float
+ *       data</td><td>FastRnnOutputTest</td></tr>
  *   <tr><td>{@link dev.dlp.fast.FastReLU}</td><td>ActivationReLU's backward pass as libnd4j's step op and a
  *       product</td><td>plain relu (no max, threshold or slope)</td><td>shape or type mismatch</td>
  *       <td>FastReLUTest</td></tr>
@@ -59,6 +68,13 @@
  *       conv-ae by default), either engine</td><td>truncated BPTT, parameters outside the minibatch division (batch
  *       norm), a batch smaller than the workers</td><td>WorkersTest, FailuresTest</td></tr>
  * </table>
+ *
+ * <p>Not a fast path but a layer DL4J lacks: {@link dev.dlp.fast.StateLSTM} / {@link dev.dlp.fast.StateLSTMLayer},
+ * an LSTM (DL4J's configuration and parameter layout, {@link dev.dlp.fast.FastLSTMLayer}'s passes) that outputs
+ * its cell states or its final {@code [h; c]}, or starts from an initial state carried in its input: seq2seq's
+ * {@code model.bridge: state}. It has no DL4J class to be saved as, so a model with one needs dlp's classes to
+ * load ({@code portable: false}); tested against DL4J's LSTM stepped from {@code rnnSetPreviousState}, its
+ * backward pass from that state, and central differences in double precision ({@code StateLSTMTest}).
  *
  * <p>Every test compares the fast path with DL4J's own pass (outputs, gradients, parameters after training) and
  * asserts that the fast path ran; {@code EnginesTest} trains every pipeline with both engines and loads each

@@ -26,7 +26,8 @@ import java.util.Set;
  *   {@code D_input}). DL4J's layers only: the model stays portable.</li>
  * </ul>
  * Encoder LSTMs are the {@code lstm} layers that depend on {@code encoder_in}, decoder LSTMs those that depend on
- * {@code decoder_in}, each in list order. Layers that wire the bridge themselves (a
+ * {@code decoder_in}, each in list order; a decoder LSTM without {@code n_out} takes its encoder partner's (so a
+ * sweep of the encoder's size moves the decoder's with it). Layers that wire the bridge themselves (a
  * {@code duplicate_to_time_series} vertex, as in configs written before {@code model.bridge}) are used as written:
  * that is the duplicate bridge.
  */
@@ -94,6 +95,14 @@ final class Bridge {
                     ? Decoders.ENCODER_IN + " (the encoder)" : Decoders.DECODER_IN + " (the decoder)"));
         }
         Map<String, Map<String, Object>> pairOf = new HashMap<>();   // decoder LSTM name -> its encoder LSTM
+        // a decoder LSTM without n_out takes its partner's (at the same depth, or the last encoder LSTM): a sweep of
+        // the encoder's size moves the decoder's with it
+        for (int k = 0; k < decoders.size(); k++) {
+            Map<String, Object> partner = encoders.get(Math.min(k, encoders.size() - 1));
+            if (!decoders.get(k).containsKey("n_out") && partner.containsKey("n_out")) {
+                decoders.get(k).put("n_out", partner.get("n_out"));
+            }
+        }
         if (kind == Seq2SeqModel.BridgeKind.STATE) {
             if (encoders.size() != decoders.size()) {
                 throw new ConfigException("model.bridge", "state starts each decoder LSTM from the encoder LSTM at "

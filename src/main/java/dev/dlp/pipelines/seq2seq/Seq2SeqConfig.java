@@ -23,13 +23,14 @@ public record Seq2SeqConfig(long seed, Data data, Seq2SeqModel model, Decode dec
                             CheckpointConfig checkpoint) implements PipelineConfig {
 
     public static final Seq2SeqConfig DEFAULTS = new Seq2SeqConfig(42,
-            new Data(Task.SORT, "abcdefghijklmnopqrstuvwxyz", 1, 8, 10000, 1000, "", "", 0.1),
-            null, new Decode(0), TrainConfig.of(50, 64, 0.005, TrainConfig.ScheduleConfig.exponential(0.95),
+            new Data(Task.SORT, "abcdefghijklmnopqrstuvwxyz", 1, 8, 10000, 1000, "", "", 0.1, Tokens.CHARS, false,
+                    false),
+            null, new Decode(0, 0), TrainConfig.of(20, 64, 0.005, TrainConfig.ScheduleConfig.exponential(0.95),
                     TrainConfig.WeightInitKind.XAVIER, true, 0).withEarlyStoppingMetric("val_exact_match"),
             CheckpointConfig.every(5));
 
     public enum Task {
-        SORT, REVERSE, FILES;
+        SORT, REVERSE, FILES, CMUDICT;
 
         @Override
         public String toString() {
@@ -46,14 +47,34 @@ public record Seq2SeqConfig(long seed, Data data, Seq2SeqModel model, Decode dec
      * @param heldoutPairs    generated held-out pairs (their sources never occur in training)
      * @param sourceFile      task files: one source sequence per line ({@code --data FILE})
      * @param targetFile      task files: the target of each line of source_file
-     * @param heldoutFraction task files: share of the lines held out
+     * @param heldoutFraction task files and cmudict: share of the lines (cmudict: of the words) held out
+     * @param targetTokens    task files: the target is read as characters or as whitespace-separated words
+     *                        (cmudict: always words, the phonemes)
+     * @param reverseSource   feed each source to the encoder back to front
+     * @param stress          cmudict: keep the vowels' stress digits (AH0, AH1: 70 phonemes) instead of the 39
+     *                        phonemes without them
      */
     public record Data(Task task, String alphabet, int minLength, int maxLength, int trainPairs, int heldoutPairs,
-                       String sourceFile, String targetFile, double heldoutFraction) {
+                       String sourceFile, String targetFile, double heldoutFraction, Tokens targetTokens,
+                       boolean reverseSource, boolean stress) {
     }
 
-    /** @param maxLength longest output of the inference decoders; 0 = the longest target + 2 */
-    public record Decode(int maxLength) {
+    /** How a target is read: characters, or whitespace-separated words. */
+    public enum Tokens {
+        CHARS, WORDS;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase();
+        }
+    }
+
+    /**
+     * @param maxLength longest output of the inference decoders; 0 = the longest target + 2
+     * @param beam      beam width of the held-out evaluation at the end of a run, besides greedy decoding (0 or 1:
+     *                  greedy only)
+     */
+    public record Decode(int maxLength, int beam) {
     }
 
     @Override
@@ -69,14 +90,16 @@ public record Seq2SeqConfig(long seed, Data data, Seq2SeqModel model, Decode dec
         Check.atLeast("data.heldout_pairs", data.heldoutPairs(), 1);
         Check.inRange("data.heldout_fraction", data.heldoutFraction(), 0.01, 0.5);
         Check.atLeast("decode.max_length", decode.maxLength(), 0);
-        if (data.task() != Task.FILES && data.alphabet().isEmpty()) {
+        Check.atLeast("decode.beam", decode.beam(), 0);
+        boolean generated = data.task() == Task.SORT || data.task() == Task.REVERSE;
+        if (generated && data.alphabet().isEmpty()) {
             throw new ConfigException("data.alphabet", "must not be empty");
         }
         if (data.task() == Task.FILES && (data.sourceFile().isBlank() || data.targetFile().isBlank())) {
             throw new ConfigException("data.target_file", "task files needs data.source_file (--data SRC) and "
                     + "data.target_file");
         }
-        if (data.task() != Task.FILES) {
+        if (generated) {
             double possible = 0;
             for (int len = data.minLength(); len <= data.maxLength(); len++) {
                 possible += Math.pow(data.alphabet().chars().distinct().count(), len);

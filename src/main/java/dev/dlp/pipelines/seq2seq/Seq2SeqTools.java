@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /** {@code dlp seq2seq predict}: greedy or beam-search outputs of a trained run for the given inputs. */
 public final class Seq2SeqTools {
@@ -34,9 +33,10 @@ public final class Seq2SeqTools {
         int maxLength;
         try {
             JsonNode v = ConfigLoader.json().readTree(vocabFile.toFile());
-            List<Character> chars = new ArrayList<>();
-            v.path("chars").forEach(c -> chars.add(c.asText().charAt(0)));
-            vocab = new TokenVocab(chars);
+            List<String> tokens = new ArrayList<>();
+            (v.has("tokens") ? v.path("tokens") : v.path("chars")).forEach(c -> tokens.add(c.asText()));
+            vocab = new TokenVocab(tokens, v.path("word_targets").asBoolean(false),
+                    v.path("reverse_source").asBoolean(false));
             maxLength = v.path("max_length").asInt(cfg.data().maxLength() + 2);
         } catch (IOException | RuntimeException e) {
             throw new DataException(vocabFile + ": unreadable (" + e.getMessage() + ")", e);
@@ -44,12 +44,14 @@ public final class Seq2SeqTools {
         ComputationGraph g = Launcher.loadModel(runDir, cfg.train().threads());
         Decoders dec = new Decoders(g, Seq2SeqPipeline.withVocab(cfg.network(), vocab.size()), cfg.train(),
                 cfg.seed(), vocab, maxLength);
-        for (String in : inputs) {
-            List<Character> unknown = vocab.unknown(in);
+        for (String given : inputs) {
+            // (a vocabulary of lower-case letters, as CMUdict's, reads "Hello" as "hello")
+            String lower = given.toLowerCase(java.util.Locale.ROOT);
+            String in = vocab.unknown(lower).size() < vocab.unknown(given).size() ? lower : given;
+            List<String> unknown = vocab.unknown(in);
             int[] out = beam == 1 ? dec.greedy(List.of(vocab.encode(in))).get(0) : dec.beam(vocab.encode(in), beam);
-            ctx.out().println(in + " -> " + vocab.decode(out) + (unknown.isEmpty() ? ""
-                    : "   (unknown characters as <UNK>: " + unknown.stream().map(String::valueOf)
-                    .collect(Collectors.joining(" ")) + ")"));
+            ctx.out().println(given + " -> " + vocab.decode(out) + (unknown.isEmpty() ? ""
+                    : "   (unknown characters as <UNK>: " + String.join(" ", unknown) + ")"));
         }
         return 0;
     }

@@ -19,7 +19,7 @@ final class SeqSource implements BatchSource {
 
     SeqSource(List<Pairs.Pair> pairs, TokenVocab v) {
         this.sources = pairs.stream().map(p -> v.encode(p.source())).toList();
-        this.targets = pairs.stream().map(p -> v.encode(p.target())).toList();
+        this.targets = pairs.stream().map(p -> v.encodeTarget(p.target())).toList();
         this.vocab = v.size();
     }
 

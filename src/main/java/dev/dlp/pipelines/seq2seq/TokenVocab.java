@@ -8,56 +8,98 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Characters to token ids. Ids 0-3 are the special tokens {@code <PAD> <UNK> <GO> <EOS>}; characters follow in
- * sorted order.
+ * Tokens to ids, one vocabulary for both sides. Ids 0-3 are the special tokens {@code <PAD> <UNK> <GO> <EOS>};
+ * the tokens follow in sorted order. Sources are read character by character; targets too, or as
+ * whitespace-separated words ({@code wordTargets}: ARPAbet phonemes for grapheme-to-phoneme).
  *
- * @param chars the characters, in id order from 4
+ * @param tokens        the tokens, in id order from 4
+ * @param wordTargets   targets are whitespace-separated tokens (decoded joined by spaces), not characters
+ * @param reverseSource sources are fed to the encoder back to front (the first characters are then the last the
+ *                      encoder reads before the decoder starts)
  */
-public record TokenVocab(List<Character> chars) {
+public record TokenVocab(List<String> tokens, boolean wordTargets, boolean reverseSource) {
     public static final int PAD = 0;
     public static final int UNK = 1;
     public static final int GO = 2;
     public static final int EOS = 3;
     static final List<String> SPECIAL = List.of("<PAD>", "<UNK>", "<GO>", "<EOS>");
 
-    /** The vocabulary of every character in {@code texts}. */
+    public TokenVocab {
+        tokens = List.copyOf(tokens);
+    }
+
+    /** Character vocabulary of every character in {@code texts} (sources and targets read as characters). */
     public static TokenVocab of(Collection<String> texts) {
-        TreeSet<Character> set = new TreeSet<>();
-        for (String t : texts) {
-            for (char c : t.toCharArray()) {
-                set.add(c);
-            }
+        return of(texts, List.of(), false, false);
+    }
+
+    /** The vocabulary of {@code sources}' characters and {@code targets}' tokens. */
+    public static TokenVocab of(Collection<String> sources, Collection<String> targets, boolean wordTargets,
+                                boolean reverseSource) {
+        TreeSet<String> set = new TreeSet<>();
+        for (String s : sources) {
+            s.codePoints().forEach(c -> set.add(Character.toString(c)));
         }
-        return new TokenVocab(List.copyOf(set));
+        for (String t : targets) {
+            set.addAll(split(t, wordTargets));
+        }
+        return new TokenVocab(new ArrayList<>(set), wordTargets, reverseSource);
+    }
+
+    /** The tokens of a target: its characters, or its whitespace-separated words. */
+    static List<String> split(String text, boolean words) {
+        if (words) {
+            String t = text.strip();
+            return t.isEmpty() ? List.of() : List.of(t.split("\\s+"));
+        }
+        return text.codePoints().mapToObj(Character::toString).toList();
+    }
+
+    /** The tokens of a target. */
+    List<String> targetTokens(String text) {
+        return split(text, wordTargets);
     }
 
     public int size() {
-        return SPECIAL.size() + chars.size();
+        return SPECIAL.size() + tokens.size();
     }
 
-    private Map<Character, Integer> index() {
-        Map<Character, Integer> m = new HashMap<>();
-        for (int i = 0; i < chars.size(); i++) {
-            m.put(chars.get(i), i + SPECIAL.size());
+    private Map<String, Integer> index() {
+        Map<String, Integer> m = new HashMap<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            m.put(tokens.get(i), i + SPECIAL.size());
         }
         return m;
     }
 
-    /** Token ids of {@code text}; characters outside the vocabulary become {@code <UNK>}. */
-    public int[] encode(String text) {
-        Map<Character, Integer> idx = index();
-        int[] out = new int[text.length()];
+    private int[] ids(List<String> toks) {
+        Map<String, Integer> idx = index();
+        int[] out = new int[toks.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = idx.getOrDefault(text.charAt(i), UNK);
+            out[i] = idx.getOrDefault(toks.get(i), UNK);
         }
         return out;
     }
 
-    /** Characters of {@code text} that are not in the vocabulary. */
-    public List<Character> unknown(String text) {
-        Map<Character, Integer> idx = index();
-        List<Character> out = new ArrayList<>();
-        for (char c : text.toCharArray()) {
+    /** Encoder token ids of a source (characters, reversed when asked); unknown characters become {@code <UNK>}. */
+    public int[] encode(String source) {
+        List<String> chars = new ArrayList<>(split(source, false));
+        if (reverseSource) {
+            java.util.Collections.reverse(chars);
+        }
+        return ids(chars);
+    }
+
+    /** Decoder token ids of a target; unknown tokens become {@code <UNK>}. */
+    public int[] encodeTarget(String target) {
+        return ids(targetTokens(target));
+    }
+
+    /** Characters of {@code source} that are not in the vocabulary. */
+    public List<String> unknown(String source) {
+        Map<String, Integer> idx = index();
+        List<String> out = new ArrayList<>();
+        for (String c : split(source, false)) {
             if (!idx.containsKey(c) && !out.contains(c)) {
                 out.add(c);
             }
@@ -65,19 +107,24 @@ public record TokenVocab(List<Character> chars) {
         return out;
     }
 
-    /** Text of token ids up to the first {@code <EOS>}; {@code <UNK>} shows as '?', other specials are skipped. */
-    public String decode(int[] ids) {
-        StringBuilder sb = new StringBuilder();
+    /** Target tokens of ids up to the first {@code <EOS>}; {@code <UNK>} shows as '?', other specials are skipped. */
+    public List<String> decodeTokens(int[] ids) {
+        List<String> out = new ArrayList<>();
         for (int id : ids) {
             if (id == EOS) {
                 break;
             }
             if (id == UNK) {
-                sb.append('?');
+                out.add("?");
             } else if (id >= SPECIAL.size() && id < size()) {
-                sb.append(chars.get(id - SPECIAL.size()));
+                out.add(tokens.get(id - SPECIAL.size()));
             }
         }
-        return sb.toString();
+        return out;
+    }
+
+    /** Text of target ids up to the first {@code <EOS>}: tokens joined by spaces (words) or nothing (characters). */
+    public String decode(int[] ids) {
+        return String.join(wordTargets ? " " : "", decodeTokens(ids));
     }
 }

@@ -58,7 +58,7 @@ class Seq2SeqTest {
     @Test
     void vocabularyPaddingAndMasks() {
         TokenVocab v = TokenVocab.of(List.of("cab", "b"));
-        assertEquals(List.of('a', 'b', 'c'), v.chars());
+        assertEquals(List.of("a", "b", "c"), v.tokens());
         assertEquals(7, v.size());
         assertArrayEquals(new int[]{6, 4, 5, TokenVocab.UNK}, v.encode("cabz"));
         assertEquals("ca?", v.decode(new int[]{6, 4, TokenVocab.UNK, TokenVocab.EOS, 5}));
@@ -80,7 +80,7 @@ class Seq2SeqTest {
     @Test
     void generatorIsDeterministicAndNeverLeaksHeldOutWords() {
         Seq2SeqConfig.Data d = new Seq2SeqConfig.Data(Seq2SeqConfig.Task.SORT, "abcdefgh", 1, 6, 2000, 300, "", "",
-                0.1);
+                0.1, Seq2SeqConfig.Tokens.CHARS, false, false);
         Pairs.Split a = Pairs.generate(d, 5);
         assertEquals(a, Pairs.generate(d, 5));
         assertEquals(2000, a.train().size());
@@ -93,7 +93,8 @@ class Seq2SeqTest {
             Arrays.sort(c);
             assertEquals(new String(c), p.target());
         });
-        Seq2SeqConfig.Data rev = new Seq2SeqConfig.Data(Seq2SeqConfig.Task.REVERSE, "ab", 2, 3, 4, 2, "", "", 0.1);
+        Seq2SeqConfig.Data rev = new Seq2SeqConfig.Data(Seq2SeqConfig.Task.REVERSE, "ab", 2, 3, 4, 2, "", "", 0.1,
+                Seq2SeqConfig.Tokens.CHARS, false, false);
         Pairs.generate(rev, 1).train().forEach(p -> assertEquals(new StringBuilder(p.source()).reverse().toString(),
                 p.target()));
     }
@@ -103,7 +104,7 @@ class Seq2SeqTest {
         Seq2SeqConfig cfg = ConfigLoader.load(new ConfigLoader.Source("c", run.resolve("config.yaml"), null),
                 List.of(), Seq2SeqConfig.class, Seq2SeqConfig.DEFAULTS).value();
         ComputationGraph g = Launcher.loadModel(run, 1);
-        TokenVocab v = new TokenVocab(List.of('a', 'b', 'c'));
+        TokenVocab v = new TokenVocab(List.of("a", "b", "c"), false, false);
         Decoders dec = new Decoders(g, Seq2SeqPipeline.withVocab(cfg.network(), v.size()), cfg.train(), cfg.seed(),
                 v, 8);
         List<String> words = List.of("cba", "bbaac", "c", "acbcb", "aaab");
@@ -205,6 +206,126 @@ class Seq2SeqTest {
         assertEquals(2, handWired.exit(), handWired.toString());
         assertTrue(handWired.err().contains("model.bridge"), handWired.err());
         assertTrue(!Files.exists(root), "nothing written");
+    }
+
+    /** A dictionary in CMUdict's format: alternates, stress digits, comments and a symbol entry. */
+    static final String DICT = """
+            ;;; a comment
+            !EXCLAMATION-POINT  EH2 K S K L AH0 M EY1 SH AH0 N P OY2 N T
+            AB  AE1 B
+            AB(1)  EY1 B IY1
+            BA  B AA1
+            BA(1)  B AA0
+            CAB  K AE1 B
+            D'A  D AA1
+            """;
+
+    @Test
+    void cmudictPairsKeepEveryPronunciationOfAWordOnOneSide() throws IOException {
+        Path dict = tmp.resolve("dict.txt");
+        Files.writeString(dict, DICT);
+        Pairs.Split s = Pairs.cmudict(dict, false, 0.25, 3);
+        List<Pairs.Pair> all = new java.util.ArrayList<>(s.train());
+        all.addAll(s.heldout());
+        assertEquals(Set.of(new Pairs.Pair("ab", "AE B"), new Pairs.Pair("ab", "EY B IY"),
+                new Pairs.Pair("ba", "B AA"), new Pairs.Pair("cab", "K AE B"), new Pairs.Pair("d'a", "D AA")),
+                new HashSet<>(all), "stress removed, BA(1) the same as BA then, the symbol entry left out");
+        assertEquals(5, all.size());
+        Set<String> train = new HashSet<>();
+        s.train().forEach(p -> train.add(p.source()));
+        s.heldout().forEach(p -> assertTrue(!train.contains(p.source()), "a word on both sides: " + p));
+        assertEquals(1, s.heldout().stream().map(Pairs.Pair::source).distinct().count(), "a quarter of 4 words");
+        assertEquals(s, Pairs.cmudict(dict, false, 0.25, 3), "a function of the seed");
+        assertTrue(Pairs.cmudict(dict, true, 0.25, 3).train().stream().anyMatch(p -> p.target().contains("1")),
+                "stress kept when asked");
+        Files.writeString(dict, DICT + "BAD\n");
+        dev.dlp.data.DataException e = org.junit.jupiter.api.Assertions.assertThrows(
+                dev.dlp.data.DataException.class, () -> Pairs.cmudict(dict, false, 0.25, 3));
+        assertTrue(e.getMessage().contains("dict.txt:9"), e.getMessage());
+    }
+
+    @Test
+    void phonemeTargetsAreTokensAndErrorRatesCountThem() {
+        TokenVocab v = TokenVocab.of(List.of("cab"), List.of("K AE B", "EY B IY"), true, true);
+        assertEquals(List.of("AE", "B", "EY", "IY", "K", "a", "b", "c"), v.tokens());
+        assertArrayEquals(new int[]{4 + 6, 4 + 5, 4 + 7}, v.encode("cab"), "source reversed: b a c");
+        int[] ids = v.encodeTarget("K AE B");
+        assertArrayEquals(new int[]{4 + 4, 4, 4 + 1}, ids);
+        assertEquals("K AE B", v.decode(ids));
+        assertEquals(List.of("K", "AE", "B"), v.decodeTokens(ids));
+        assertEquals(0, Seq2SeqPipeline.editDistance(List.of("K", "AE", "B"), List.of("K", "AE", "B")));
+        assertEquals(1, Seq2SeqPipeline.editDistance(List.of("K", "AE", "B"), List.of("K", "AA", "B")));
+        assertEquals(2, Seq2SeqPipeline.editDistance(List.of("K"), List.of("K", "AE", "B")));
+        assertEquals(3, Seq2SeqPipeline.editDistance(List.of(), List.of("K", "AE", "B")));
+    }
+
+    @Test
+    void g2pTrainsOnADictionaryAndReportsWerAndPerGreedyAndBeam() throws IOException {
+        // a dictionary where each letter reads as one phoneme: learnable in a few epochs
+        StringBuilder d = new StringBuilder();
+        java.util.Random r = new java.util.Random(4);
+        String[] phone = {"AA", "B", "K", "D"};
+        Set<String> seen = new HashSet<>();
+        while (seen.size() < 300) {
+            StringBuilder w = new StringBuilder();
+            StringBuilder p = new StringBuilder();
+            for (int i = 0, n = 1 + r.nextInt(5); i < n; i++) {
+                int c = r.nextInt(4);
+                w.append((char) ('A' + c));
+                p.append(i > 0 ? " " : "").append(phone[c]).append(c == 0 ? "1" : "");
+            }
+            if (seen.add(w.toString())) {
+                d.append(w).append("  ").append(p).append('\n');
+            }
+        }
+        Path dict = tmp.resolve("g2p-dict.txt");
+        Files.writeString(dict, d.toString());
+        Path root = tmp.resolve("g2p-models");
+        TestCli.Outcome o = TestCli.run("seq2seq", "-q", "--config", "g2p", "--runs-root", root.toString(),
+                "--set", "data.source_file=" + dict, "--set", "data.heldout_fraction=0.1",
+                "--set", "model.layers.encoder.n_out=32", "--set", "model.layers.decoder.n_out=32",
+                "--set", "model.layers.enc_embed.n_out=8", "--set", "model.layers.dec_embed.n_out=8",
+                "--set", "train.epochs=12", "--set", "train.batch_size=16", "--set", "train.updater.lr=0.01",
+                "--set", "decode.beam=3");
+        assertEquals(0, o.exit(), o.toString());
+        assertTrue(o.out().contains("WER") && o.out().contains("beam 3"), o.out());
+        Path g2pRun;
+        try (Stream<Path> s = Files.list(root.resolve("seq2seq"))) {
+            g2pRun = s.findFirst().orElseThrow();
+        }
+        JsonNode h = ConfigLoader.json().readTree(g2pRun.resolve("summary.json").toFile()).path("heldout");
+        assertEquals(30, h.path("sources").asInt(), h.toString());
+        assertTrue(h.path("wer").asDouble() <= 0.2, "a one-to-one mapping is learned: " + h);
+        assertTrue(h.path("per").asDouble() < h.path("wer").asDouble() + 1e-9, h.toString());
+        assertEquals(1 - h.path("exact_match").asDouble(), h.path("wer").asDouble(), 1e-9);
+        assertEquals(3, h.path("beam").path("width").asInt(), h.toString());
+        assertTrue(h.path("beam").path("wer").asDouble() <= 0.2, h.toString());
+        assertTrue(Files.readString(g2pRun.resolve("metrics.csv")).lines().findFirst().orElseThrow()
+                .contains("val_wer,val_per"));
+        TestCli.Outcome p = TestCli.run("seq2seq", "predict", "--model", g2pRun.toString(), "--beam", "3", "Abc", "dab");
+        assertEquals(0, p.exit(), p.toString());
+        assertTrue(p.out().contains("Abc -> AA B K"), "phonemes joined by spaces, the input lower-cased: " + p.out());
+        assertTrue(p.out().contains("dab -> D AA B"), p.out());
+    }
+
+    @Test
+    void sweepsOverTheBridgeAndTheHiddenSize() throws IOException {
+        Path root = tmp.resolve("sweep-models");
+        TestCli.Outcome o = TestCli.run("sweep", "seq2seq", "--runs-root", root.toString(), "--parallel", "2",
+                "--grid", "model.bridge=state,duplicate", "--grid", "model.layers.encoder.n_out=8,12",
+                "--set", "data.alphabet=abc", "--set", "data.max_length=4", "--set", "data.train_pairs=60",
+                "--set", "data.heldout_pairs=10", "--set", "train.epochs=1", "--set", "model.layers.enc_embed.n_out=4",
+                "--set", "model.layers.dec_embed.n_out=4");
+        assertEquals(0, o.exit(), o.toString());
+        assertTrue(o.out().contains("4 of 4 points completed"), o.out());
+        Set<String> portable = new HashSet<>();
+        try (Stream<Path> s = Files.list(root.resolve("seq2seq"))) {
+            for (Path r : s.toList()) {
+                JsonNode summary = ConfigLoader.json().readTree(r.resolve("summary.json").toFile());
+                portable.add(summary.path("portable").asText());
+            }
+        }
+        assertEquals(Set.of("true", "false"), portable, "duplicate: portable; state: not");
     }
 
     @Test
