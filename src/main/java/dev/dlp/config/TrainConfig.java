@@ -184,7 +184,7 @@ public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, doub
     /**
      * @param metric   a validation metric name from metrics.csv, e.g. val_loss or val_accuracy
      * @param patience epochs without improvement before stopping; 0 turns early stopping off
-     * @param mode     min, max, or auto (min for names containing loss/error/mse, else max)
+     * @param mode     min, max, or auto (min for names containing loss/error/mse or named wer/per, else max)
      */
     public record EarlyStoppingConfig(String metric, int patience, String mode) {
         public static final EarlyStoppingConfig DEFAULTS = new EarlyStoppingConfig("val_loss", 0, "auto");
@@ -201,7 +201,7 @@ public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, doub
             if (mode.equals("auto")) {
                 String m = metric.toLowerCase();
                 return m.contains("loss") || m.contains("error") || m.contains("mse") || m.contains("rmse")
-                        || m.endsWith("wer") || m.endsWith("_per");
+                        || m.equals("wer") || m.endsWith("_wer") || m.equals("per") || m.endsWith("_per");
             }
             return mode.equals("min");
         }

@@ -82,8 +82,8 @@ public class FastEmbeddingSequenceLayer extends EmbeddingSequenceLayer implement
         HostArrays.read(input.dataType() == DataType.FLOAT ? input : input.castTo(DataType.FLOAT), io);
         long vocab = layerConf().getNIn();
         for (int i = 0; i < len; i++) {
-            int id = (int) io[i];
-            if (id < 0 || id >= vocab || id != io[i]) {
+            int id = (int) io[i];                // truncated, as DL4J's asInt() does
+            if (id < 0 || id >= vocab) {
                 throw new DL4JInvalidInputException("Invalid index for embedding layer: got index " + io[i]
                         + " for entry " + i + " in minibatch; indexes must be between 0 and nIn-1 inclusive (0 to "
                         + (vocab - 1) + ")");

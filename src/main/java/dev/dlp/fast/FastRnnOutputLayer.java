@@ -181,6 +181,12 @@ public class FastRnnOutputLayer extends RnnOutputLayer implements PathUse.Traced
     }
 
     @Override
+    public void setMaskArray(INDArray maskArray) {
+        scoreReady = false;
+        super.setMaskArray(maskArray);
+    }
+
+    @Override
     public void setLabels(INDArray labels) {
         scoreReady = false;
         super.setLabels(labels);

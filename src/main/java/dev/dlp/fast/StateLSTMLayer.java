@@ -98,6 +98,21 @@ public class StateLSTMLayer extends FastLSTMLayer {
         return super.backpropGradient(epsilon, workspaceMgr);
     }
 
+    /** Truncated BPTT is DL4J's LSTM's, which cannot read or write the state this layer passes: refused. */
+    @Override
+    public Pair<Gradient, INDArray> tbpttBackpropGradient(INDArray epsilon, int tbpttBackwardLength,
+                                                          LayerWorkspaceMgr workspaceMgr) {
+        throw new IllegalStateException("layer '" + config().getLayerName() + "': the state-passing LSTM does not "
+                + "support truncated BPTT");
+    }
+
+    @Override
+    public INDArray rnnActivateUsingStoredState(INDArray input, boolean training, boolean storeLastForTBPTT,
+                                                LayerWorkspaceMgr workspaceMgr) {
+        throw new IllegalStateException("layer '" + config().getLayerName() + "': the state-passing LSTM does not "
+                + "support truncated BPTT");
+    }
+
     @Override
     public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
         setInput(input, workspaceMgr);

@@ -214,8 +214,12 @@ class StateLSTMTest {
         }
         Layer seq = instantiate(StateLSTM.of(plain(), StateLSTM.Return.SEQUENCE, false), DataType.FLOAT, params);
         Layer fin = instantiate(StateLSTM.of(plain(), StateLSTM.Return.FINAL, false), DataType.FLOAT, params);
+        // as in a graph: the sequence layer masked as DL4J's LSTM would be by setMaskArray, the final-state layer
+        // given the mask only as the graph does (feedForwardMaskArray: its forward pass runs unmasked)
+        seq.setMaskArray(mask);
+        ((StateLSTMLayer) fin).feedForwardMaskArray(mask, org.deeplearning4j.nn.api.MaskState.Active, B);
+        assertEquals(null, fin.getMaskArray(), "the graph's way leaves the forward pass unmasked");
         for (Layer l : java.util.List.of(seq, fin)) {
-            l.setMaskArray(mask);
             l.setInput(x, WS);
         }
         INDArray all = seq.activate(true, WS);

@@ -143,7 +143,9 @@ final class Bridge {
                 String merged = fresh(names, name + "_input");
                 out.add(vertex(init, "duplicate_to_time_series", List.of(finals.get(e)), "like_input",
                         Decoders.DECODER_IN));
-                out.add(vertex(merged, "merge", List.of(inputs.get(0), init), null, null));
+                List<String> merging = new ArrayList<>(inputs);   // every input of the layer, then the state
+                merging.add(init);
+                out.add(vertex(merged, "merge", merging, null, null));
                 c.put("inputs", List.of(merged));
                 if (kind == Seq2SeqModel.BridgeKind.STATE) {
                     c.put("initial_state", true);

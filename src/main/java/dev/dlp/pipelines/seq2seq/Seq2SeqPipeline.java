@@ -224,9 +224,15 @@ public final class Seq2SeqPipeline implements Pipeline<Seq2SeqConfig, Seq2SeqPip
         String row = "%-" + width + "s %-" + width + "s %-" + width + "s %s%n";
         StringBuilder samples = new StringBuilder(String.format(Locale.ROOT, row, "input", "target", "greedy", "ok"));
         int shown = 0;
+        java.util.Set<String> right = new java.util.HashSet<>();   // sources whose output matches one reference
+        heldout.forEach(p -> {
+            if (a.predictions().get(p.source()).equals(p.target())) {
+                right.add(p.source());
+            }
+        });
         for (Pairs.Pair p : heldout) {   // the first 20, then up to 10 mistakes
             String pred = a.predictions().get(p.source());
-            boolean ok = pred.equals(p.target());
+            boolean ok = right.contains(p.source());
             if (shown < 20 || !ok && shown < 30) {
                 samples.append(String.format(Locale.ROOT, row, p.source(), p.target(), pred, ok ? "yes" : "NO"));
                 shown++;

@@ -296,7 +296,7 @@ class Seq2SeqTest {
         JsonNode h = ConfigLoader.json().readTree(g2pRun.resolve("summary.json").toFile()).path("heldout");
         assertEquals(30, h.path("sources").asInt(), h.toString());
         assertTrue(h.path("wer").asDouble() <= 0.2, "a one-to-one mapping is learned: " + h);
-        assertTrue(h.path("per").asDouble() < h.path("wer").asDouble() + 1e-9, h.toString());
+        assertTrue(h.path("per").asDouble() <= 0.1, h.toString());
         assertEquals(1 - h.path("exact_match").asDouble(), h.path("wer").asDouble(), 1e-9);
         assertEquals(3, h.path("beam").path("width").asInt(), h.toString());
         assertTrue(h.path("beam").path("wer").asDouble() <= 0.2, h.toString());
