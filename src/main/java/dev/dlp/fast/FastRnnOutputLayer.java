@@ -35,8 +35,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  */
 public class FastRnnOutputLayer extends RnnOutputLayer implements PathUse.Traced {
     private final PathUse use = new PathUse();
-    private boolean scoreReady;
-    private double readyScore;
+    private final ReadyScore ready = new ReadyScore();
     private float[] rows = new float[0];
     private float[] logits = new float[0];
     private float[] labelRows = new float[0];
@@ -70,7 +69,7 @@ public class FastRnnOutputLayer extends RnnOutputLayer implements PathUse.Traced
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        scoreReady = false;
+        ready.forget();
         if (!fused()) {
             use.declined(layerConf().getLayerName(), PathUse.explain(layerConf(), dataType, input, false,
                     "activation " + layerConf().getActivationFn() + ", loss " + layerConf().getLossFn()
@@ -144,8 +143,7 @@ public class FastRnnOutputLayer extends RnnOutputLayer implements PathUse.Traced
                 gradientViews.get(DefaultParamInitializer.WEIGHT_KEY));
         gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY,
                 gradientViews.get(DefaultParamInitializer.BIAS_KEY));
-        readyScore = conf().isMiniBatch() ? loss / b : loss;
-        scoreReady = true;
+        ready.keep(conf().isMiniBatch() ? loss / b : loss);
         weightNoiseParams.clear();
         return new Pair<>(gradient, epsilonNext);
     }
@@ -165,48 +163,46 @@ public class FastRnnOutputLayer extends RnnOutputLayer implements PathUse.Traced
 
     @Override
     public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (scoreReady && training && fused()) {
-            scoreReady = false;
-            score = readyScore + fullNetRegTerm;
+        if (ready.take(training && fused())) {
+            score = ready.value() + fullNetRegTerm;
             return score;
         }
-        scoreReady = false;
         return super.computeScore(fullNetRegTerm, training, workspaceMgr);
     }
 
     @Override
     public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
-        scoreReady = false;
+        ready.forget();
         super.setInput(input, workspaceMgr);
     }
 
     @Override
     public void setMaskArray(INDArray maskArray) {
-        scoreReady = false;
+        ready.forget();
         super.setMaskArray(maskArray);
     }
 
     @Override
     public void setLabels(INDArray labels) {
-        scoreReady = false;
+        ready.forget();
         super.setLabels(labels);
     }
 
     @Override
     public void setParams(INDArray params) {
-        scoreReady = false;
+        ready.forget();
         super.setParams(params);
     }
 
     @Override
     public void setParam(String key, INDArray val) {
-        scoreReady = false;
+        ready.forget();
         super.setParam(key, val);
     }
 
     @Override
     public void clear() {
-        scoreReady = false;
+        ready.forget();
         super.clear();
     }
 }

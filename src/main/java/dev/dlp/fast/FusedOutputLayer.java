@@ -19,8 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 abstract class FusedOutputLayer extends OutputLayer implements PathUse.Traced {
     private final PathUse use = new PathUse();
-    private boolean scoreReady;
-    private double readyScore;
+    private final ReadyScore ready = new ReadyScore();
 
     FusedOutputLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -47,7 +46,7 @@ abstract class FusedOutputLayer extends OutputLayer implements PathUse.Traced {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        scoreReady = false;
+        ready.forget();
         boolean fast = fused();
         if (!fast) {
             use.declined(layerConf().getLayerName(), PathUse.explain(layerConf(), dataType, input, maskArray != null,
@@ -64,8 +63,7 @@ abstract class FusedOutputLayer extends OutputLayer implements PathUse.Traced {
         gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY,
                 gradientViews.get(DefaultParamInitializer.BIAS_KEY));
         double loss = lossAndEpsilon.getFirst();
-        readyScore = conf().isMiniBatch() ? loss / input.size(0) : loss;
-        scoreReady = true;
+        ready.keep(conf().isMiniBatch() ? loss / input.size(0) : loss);
         return new Pair<>(gradient, lossAndEpsilon.getSecond());
     }
 
@@ -77,42 +75,40 @@ abstract class FusedOutputLayer extends OutputLayer implements PathUse.Traced {
 
     @Override
     public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
-        if (scoreReady && training && fused()) {
-            scoreReady = false;
-            score = readyScore + fullNetRegTerm;
+        if (ready.take(training && fused())) {
+            score = ready.value() + fullNetRegTerm;
             return score;
         }
-        scoreReady = false;
         return super.computeScore(fullNetRegTerm, training, workspaceMgr);
     }
 
     @Override
     public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
-        scoreReady = false;
+        ready.forget();
         super.setInput(input, workspaceMgr);
     }
 
     @Override
     public void setLabels(INDArray labels) {
-        scoreReady = false;
+        ready.forget();
         super.setLabels(labels);
     }
 
     @Override
     public void setParams(INDArray params) {
-        scoreReady = false;
+        ready.forget();
         super.setParams(params);
     }
 
     @Override
     public void setParam(String key, INDArray val) {
-        scoreReady = false;
+        ready.forget();
         super.setParam(key, val);
     }
 
     @Override
     public void clear() {
-        scoreReady = false;
+        ready.forget();
         super.clear();
     }
 }

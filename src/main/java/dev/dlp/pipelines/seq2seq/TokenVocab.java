@@ -11,21 +11,44 @@ import java.util.TreeSet;
  * Tokens to ids, one vocabulary for both sides. Ids 0-3 are the special tokens {@code <PAD> <UNK> <GO> <EOS>};
  * the tokens follow in sorted order. Sources are read character by character; targets too, or as
  * whitespace-separated words ({@code wordTargets}: ARPAbet phonemes for grapheme-to-phoneme).
- *
- * @param tokens        the tokens, in id order from 4
- * @param wordTargets   targets are whitespace-separated tokens (decoded joined by spaces), not characters
- * @param reverseSource sources are fed to the encoder back to front (the first characters are then the last the
- *                      encoder reads before the decoder starts)
  */
-public record TokenVocab(List<String> tokens, boolean wordTargets, boolean reverseSource) {
+public final class TokenVocab {
     public static final int PAD = 0;
     public static final int UNK = 1;
     public static final int GO = 2;
     public static final int EOS = 3;
     static final List<String> SPECIAL = List.of("<PAD>", "<UNK>", "<GO>", "<EOS>");
 
-    public TokenVocab {
-        tokens = List.copyOf(tokens);
+    private final List<String> tokens;
+    private final boolean wordTargets;
+    private final boolean reverseSource;
+    private final Map<String, Integer> index = new HashMap<>();   // token -> id, built once (encode runs per pair)
+
+    /**
+     * @param tokens        the tokens, in id order from 4
+     * @param wordTargets   targets are whitespace-separated tokens (decoded joined by spaces), not characters
+     * @param reverseSource sources are fed to the encoder back to front (the first characters are then the last the
+     *                      encoder reads before the decoder starts)
+     */
+    public TokenVocab(List<String> tokens, boolean wordTargets, boolean reverseSource) {
+        this.tokens = List.copyOf(tokens);
+        this.wordTargets = wordTargets;
+        this.reverseSource = reverseSource;
+        for (int i = 0; i < this.tokens.size(); i++) {
+            index.put(this.tokens.get(i), i + SPECIAL.size());
+        }
+    }
+
+    public List<String> tokens() {
+        return tokens;
+    }
+
+    public boolean wordTargets() {
+        return wordTargets;
+    }
+
+    public boolean reverseSource() {
+        return reverseSource;
     }
 
     /** Character vocabulary of every character in {@code texts} (sources and targets read as characters). */
@@ -64,19 +87,10 @@ public record TokenVocab(List<String> tokens, boolean wordTargets, boolean rever
         return SPECIAL.size() + tokens.size();
     }
 
-    private Map<String, Integer> index() {
-        Map<String, Integer> m = new HashMap<>();
-        for (int i = 0; i < tokens.size(); i++) {
-            m.put(tokens.get(i), i + SPECIAL.size());
-        }
-        return m;
-    }
-
     private int[] ids(List<String> toks) {
-        Map<String, Integer> idx = index();
         int[] out = new int[toks.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = idx.getOrDefault(toks.get(i), UNK);
+            out[i] = index.getOrDefault(toks.get(i), UNK);
         }
         return out;
     }
@@ -97,10 +111,9 @@ public record TokenVocab(List<String> tokens, boolean wordTargets, boolean rever
 
     /** Characters of {@code source} that are not in the vocabulary. */
     public List<String> unknown(String source) {
-        Map<String, Integer> idx = index();
         List<String> out = new ArrayList<>();
         for (String c : split(source, false)) {
-            if (!idx.containsKey(c) && !out.contains(c)) {
+            if (!index.containsKey(c) && !out.contains(c)) {
                 out.add(c);
             }
         }
