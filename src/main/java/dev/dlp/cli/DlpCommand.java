@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
                     + "under models/<pipeline>/ (config, metrics, checkpoints, model, pictures, summary.json)."},
         subcommands = {LenetCommand.class, AeCommands.Dense.class, AeCommands.Conv.class, RegressCommand.class,
             AdmitCommand.class, Seq2SeqCommand.class, SkipgramCommand.class, ConvBasicsCommand.class,
-            SweepCommand.class, RunsCommand.class, ConfigsCommand.class},
+            SweepCommand.class, RunsCommand.class, UiCommand.class, ConfigsCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 training/runtime failure, 2 bad input (CLI, config, data), "
                 + "3 state conflict, 130/143 interrupted (checkpoint written).",
             "Environment: DLP_DATA (data directory), DLP_JAVA_OPTS (JVM options, used by ./dlp)."})

@@ -37,6 +37,10 @@ public final class TrainOptions {
             description = "Data directory (default: $DLP_DATA, else the config's data.dir, 'data').")
     String dataDir;
 
+    @Option(names = "--stats", description = "Record DL4J's training statistics into the run directory "
+            + "(stats.dl4j; same as --set train.stats=true, every train.stats_every iterations) to watch with 'dlp ui'.")
+    boolean stats;
+
     /** What the pipeline gets besides its config: data directory, stdout, quiet. */
     dev.dlp.pipelines.Context context(picocli.CommandLine.Model.CommandSpec spec, LoggingMixin logging) {
         return new dev.dlp.pipelines.Context(dataDir, spec.commandLine().getOut(), logging.quiet());
@@ -47,6 +51,10 @@ public final class TrainOptions {
     }
 
     RunOptions toRunOptions(List<String> withOverrides) {
-        return new RunOptions(config, List.copyOf(withOverrides), runsRoot, runName, seed, resume);
+        List<String> all = new ArrayList<>(withOverrides);
+        if (stats) {
+            all.add("train.stats=true");
+        }
+        return new RunOptions(config, List.copyOf(all), runsRoot, runName, seed, resume);
     }
 }

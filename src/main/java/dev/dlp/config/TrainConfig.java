@@ -16,17 +16,21 @@ package dev.dlp.config;
  * @param workers       CPU workers that share each batch (see {@code dev.dlp.fast.Workers}); 0 = one per core.
  *                      The gradient is the whole batch's either way: workers change the speed, not the result
  *                      (up to float rounding)
+ * @param stats         record DL4J's training statistics into the run directory for {@code dlp ui} ({@code stats.dl4j},
+ *                      see {@code dev.dlp.ui.RunStats})
+ * @param statsEvery    iterations between two statistics reports; 0 = as often as keeps their cost under 3 % of the
+ *                      training time (measured as the run goes)
  */
 public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, double l2, WeightInitKind weightInit,
                           EarlyStoppingConfig earlyStopping, int threads, boolean prefetch, Engine engine,
-                          int workers) {
+                          int workers, boolean stats, int statsEvery) {
 
     /**
      * The settings every pipeline shares; each pipeline's config record sets the rest ({@link #of}) to the values
      * of its shipped config (a test holds them equal).
      */
     public static final TrainConfig DEFAULTS = new TrainConfig(10, 64, UpdaterConfig.DEFAULTS, 0.0,
-            WeightInitKind.XAVIER, EarlyStoppingConfig.DEFAULTS, 1, true, Engine.FAST, 1);
+            WeightInitKind.XAVIER, EarlyStoppingConfig.DEFAULTS, 1, true, Engine.FAST, 1, false, 0);
 
     /** {@link #DEFAULTS} with these settings: a pipeline's defaults. */
     public static TrainConfig of(int epochs, int batchSize, double lr, ScheduleConfig schedule,
@@ -40,7 +44,7 @@ public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, doub
         UpdaterConfig u = UpdaterConfig.DEFAULTS;
         return new TrainConfig(epochs, batchSize, new UpdaterConfig(u.type(), lr, u.momentum(), u.beta1(), u.beta2(),
                 u.epsilon(), u.decay(), schedule), 0.0, weightInit, EarlyStoppingConfig.DEFAULTS, 1, prefetch,
-                Engine.FAST, workers);
+                Engine.FAST, workers, DEFAULTS.stats, DEFAULTS.statsEvery);
     }
 
     /**
@@ -76,7 +80,7 @@ public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, doub
     /** This config with early stopping on {@code metric} (patience 0: off until a config sets it). */
     public TrainConfig withEarlyStoppingMetric(String metric) {
         return new TrainConfig(epochs, batchSize, updater, l2, weightInit, new EarlyStoppingConfig(metric,
-                earlyStopping.patience(), earlyStopping.mode()), threads, prefetch, engine, workers);
+                earlyStopping.patience(), earlyStopping.mode()), threads, prefetch, engine, workers, stats, statsEvery);
     }
 
     /** Which code trains the network: dlp's fast paths where they apply, or DL4J's own passes only. */
@@ -95,6 +99,7 @@ public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, doub
         Check.nonNegative("train.l2", l2);
         Check.atLeast("train.threads", threads, 0);
         Check.inRange("train.workers", workers, 0, 256);
+        Check.atLeast("train.stats_every", statsEvery, 0);
         updater.validate("train.updater");
         earlyStopping.validate("train.early_stopping");
     }

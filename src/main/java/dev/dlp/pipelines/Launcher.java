@@ -19,6 +19,7 @@ import dev.dlp.train.Checkpoints;
 import dev.dlp.train.Progress;
 import dev.dlp.train.StopSignal;
 import dev.dlp.train.Trainer;
+import dev.dlp.ui.RunStats;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.slf4j.Logger;
@@ -241,13 +242,18 @@ public final class Launcher {
                                                                   Pipeline.Prepared<D> data, C cfg, Resolved<C> r,
                                                                   Checkpoints.State state) {
         Trainer.Result result;
+        Map<String, Object> statsInfo = null;
         try (StopSignal stop = StopSignal.install(); Progress progress = Progress.forConsole(ctx.quiet());
-             Liveness alive = Liveness.start(run.path())) {
+             Liveness alive = Liveness.start(run.path());
+             RunStats stats = cfg.train().stats() ? RunStats.start(run, g, cfg.train().statsEvery()) : null) {
             if (state == null) {
                 new dev.dlp.train.MetricsLog(run.path()).truncateAfter(0);   // a restart after a kill
             }
             result = Trainer.fit(new Trainer.Job(run, summary, g, data.train(), data.validator(), cfg.train(),
                     cfg.checkpoint(), cfg.seed(), r.architecture(), state, progress, stop));
+            if (stats != null) {
+                statsInfo = stats.describe(result.wallSeconds());
+            }
         } catch (RuntimeException e) {
             markFailed(summary, e);
             throw e;
@@ -267,6 +273,9 @@ public final class Launcher {
         summary.put("portable", nonPortable.isEmpty());
         if (!nonPortable.isEmpty()) {
             summary.put("needs_dlp_classes", nonPortable);
+        }
+        if (statsInfo != null) {
+            summary.put("stats", statsInfo);
         }
         if (result.message() != null) {
             summary.put("message", result.message());
