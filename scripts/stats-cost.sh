@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # What train.stats costs: the same run with and without --stats (DL4J's StatsListener into stats.dl4j and the live
 # journal), alternating for R rounds; prints each side's epoch-2 training samples/s (median and range) and the ratio.
-#   scripts/stats-cost.sh [--rounds R] [--every N] [CONFIG...]     (CONFIG: lenet5 mnist-mlp mnist-softmax; default
-#   lenet5 mnist-mlp; 2 epochs on 20k MNIST examples, the shipped config otherwise)
+#   scripts/stats-cost.sh [--rounds R] [--every N] [--limit N] [CONFIG...]   (CONFIG: lenet5 mnist-mlp mnist-softmax;
+#   default lenet5 mnist-mlp; 2 epochs on --limit MNIST examples (default 20000), the shipped config otherwise)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-rounds=3 every="" configs=()
+rounds=3 every="" limit=20000 configs=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) rounds="$2"; shift ;;
     --every) every="$2"; shift ;;
+    --limit) limit="$2"; shift ;;
     -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
     *) configs+=("$1") ;;
   esac
@@ -33,13 +34,13 @@ stats() {   # median min max of the numbers on stdin
 }
 
 echo "# $(date -u +%Y-%m-%d) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores;" \
-  "stats every ${every:-auto (default)} iterations; $rounds alternating rounds"
+  "stats every ${every:-auto (default)} iterations; 2 epochs on $limit examples, epoch 2; $rounds alternating rounds"
 printf '| %-13s | %-24s | %-24s | %-7s |\n' config "without: samples/s" "--stats: samples/s" ratio
 for c in "${configs[@]}"; do
   off=() on=()
   for ((r = 1; r <= rounds; r++)); do
     for side in off on; do
-      args=(lenet --config "$c" --set data.train_limit=20000 --set train.epochs=2 --runs-root "$root" -q
+      args=(lenet --config "$c" --set "data.train_limit=$limit" --set train.epochs=2 --runs-root "$root" -q
             --run-name "$c-$side")
       [[ $side == on ]] && args+=(--stats "${extra[@]}")
       "$here/dlp" "${args[@]}" >/dev/null 2>&1
