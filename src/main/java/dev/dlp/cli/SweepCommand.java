@@ -70,6 +70,11 @@ public final class SweepCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "SWEEP_DIR", description = "Rerun the points of an earlier sweep that "
             + "did not complete.")
     Path resume;
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Run each point as a Spark task on MASTER "
+            + "(local[N], spark://HOST:PORT, yarn): the sweep is planned, then every task runs 'dlp sweep run --index I' "
+            + "on an executor, so dlp and the runs root must be at the same paths there (a shared file system). "
+            + "Needs dlp's Spark build (mvn -Pspark package).")
+    String spark;
 
     @Override
     public Integer call() {
@@ -91,7 +96,8 @@ public final class SweepCommand implements Callable<Integer> {
             pass.addAll(List.of("--data-dir", dataDir));
         }
         return Sweep.run(new Sweep.Options(pipeline, config, sets, grid.stream().map(Points.Grid::parse).toList(),
-                range.stream().map(Points.Range::parse).toList(), random, seed, parallel, runsRoot, resume, pass, plan),
+                range.stream().map(Points.Range::parse).toList(), random, seed, parallel, runsRoot, resume, pass, plan,
+                spark),
                 spec.commandLine().getOut());
     }
 

@@ -20,17 +20,19 @@ package dev.dlp.config;
  *                      see {@code dev.dlp.ui.RunStats})
  * @param statsEvery    iterations between two statistics reports; 0 = as often as keeps their cost under 3 % of the
  *                      training time (measured as the run goes)
+ * @param distributed   data-parallel training beyond this process ({@code engine: spark}: DL4J's parameter averaging
+ *                      on a Spark cluster, in dlp's Spark build)
  */
 public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, double l2, WeightInitKind weightInit,
                           EarlyStoppingConfig earlyStopping, int threads, boolean prefetch, Engine engine,
-                          int workers, boolean stats, int statsEvery) {
+                          int workers, boolean stats, int statsEvery, DistributedConfig distributed) {
 
     /**
      * The settings every pipeline shares; each pipeline's config record sets the rest ({@link #of}) to the values
      * of its shipped config (a test holds them equal).
      */
     public static final TrainConfig DEFAULTS = new TrainConfig(10, 64, UpdaterConfig.DEFAULTS, 0.0,
-            WeightInitKind.XAVIER, EarlyStoppingConfig.DEFAULTS, 1, true, Engine.FAST, 1, false, 0);
+            WeightInitKind.XAVIER, EarlyStoppingConfig.DEFAULTS, 1, true, Engine.FAST, 1, false, 0, DistributedConfig.DEFAULTS);
 
     /** {@link #DEFAULTS} with these settings: a pipeline's defaults. */
     public static TrainConfig of(int epochs, int batchSize, double lr, ScheduleConfig schedule,
@@ -44,7 +46,7 @@ public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, doub
         UpdaterConfig u = UpdaterConfig.DEFAULTS;
         return new TrainConfig(epochs, batchSize, new UpdaterConfig(u.type(), lr, u.momentum(), u.beta1(), u.beta2(),
                 u.epsilon(), u.decay(), schedule), 0.0, weightInit, EarlyStoppingConfig.DEFAULTS, 1, prefetch,
-                Engine.FAST, workers, DEFAULTS.stats, DEFAULTS.statsEvery);
+                Engine.FAST, workers, DEFAULTS.stats, DEFAULTS.statsEvery, DEFAULTS.distributed);
     }
 
     /**
@@ -80,7 +82,8 @@ public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, doub
     /** This config with early stopping on {@code metric} (patience 0: off until a config sets it). */
     public TrainConfig withEarlyStoppingMetric(String metric) {
         return new TrainConfig(epochs, batchSize, updater, l2, weightInit, new EarlyStoppingConfig(metric,
-                earlyStopping.patience(), earlyStopping.mode()), threads, prefetch, engine, workers, stats, statsEvery);
+                earlyStopping.patience(), earlyStopping.mode()), threads, prefetch, engine, workers, stats, statsEvery,
+                distributed);
     }
 
     /** Which code trains the network: dlp's fast paths where they apply, or DL4J's own passes only. */
@@ -100,6 +103,7 @@ public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, doub
         Check.atLeast("train.threads", threads, 0);
         Check.inRange("train.workers", workers, 0, 256);
         Check.atLeast("train.stats_every", statsEvery, 0);
+        distributed.validate("train.distributed");
         updater.validate("train.updater");
         earlyStopping.validate("train.early_stopping");
     }
@@ -209,6 +213,39 @@ public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, doub
                         || m.equals("wer") || m.endsWith("_wer") || m.equals("per") || m.endsWith("_per");
             }
             return mode.equals("min");
+        }
+    }
+
+    /**
+     * {@code train.distributed}: data-parallel training by DL4J's parameter averaging on Spark
+     * ({@code ParameterAveragingTrainingMaster}): each worker trains a copy of the network on its share of the
+     * minibatches, and the copies' parameters (and updater state) are averaged every {@code averagingFrequency}
+     * minibatches. Not the trajectory of one process (see README, "Scaling out").
+     *
+     * @param engine             {@code none} (this process) or {@code spark}
+     * @param master             Spark master: {@code local[N]}, {@code spark://host:port}, {@code yarn}
+     * @param workers            partitions the epoch's minibatches are spread over; 0 = Spark's default parallelism
+     * @param averagingFrequency minibatches each worker trains between two averagings
+     * @param batchPerWorker     examples per worker minibatch; 0 = {@code train.batch_size}
+     */
+    public record DistributedConfig(String engine, String master, int workers, int averagingFrequency,
+                                    int batchPerWorker) {
+        public static final DistributedConfig DEFAULTS = new DistributedConfig("none", "local[2]", 0, 5, 0);
+
+        public boolean spark() {
+            return engine.equals("spark");
+        }
+
+        void validate(String key) {
+            if (!engine.equals("none") && !engine.equals("spark")) {
+                throw new ConfigException(key + ".engine", "must be none or spark, got '" + engine + "'");
+            }
+            if (master == null || master.isBlank()) {
+                throw new ConfigException(key + ".master", "must name a Spark master, e.g. local[2]");
+            }
+            Check.atLeast(key + ".workers", workers, 0);
+            Check.atLeast(key + ".averaging_frequency", averagingFrequency, 1);
+            Check.atLeast(key + ".batch_per_worker", batchPerWorker, 0);
         }
     }
 }

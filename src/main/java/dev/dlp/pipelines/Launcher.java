@@ -63,6 +63,9 @@ public final class Launcher {
         C cfg = loaded.value();
         try {
             cfg.validate();
+            if (cfg.train() != null && cfg.train().distributed().spark()) {
+                dev.dlp.scale.SparkServices.require("train.distributed.engine");   // the Spark build, before any write
+            }
             ModelSpec net = cfg.network();
             if (net == null || !net.complete() || p.networkFromData()) {
                 return new Resolved<>(loaded, null, null);

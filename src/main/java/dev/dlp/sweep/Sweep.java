@@ -48,7 +48,7 @@ public final class Sweep {
     /** What to sweep. {@code resume} non-null continues an earlier sweep directory. */
     public record Options(String pipeline, String config, List<String> sets, List<Points.Grid> grids,
                           List<Points.Range> ranges, int draws, long seed, int parallel, Path runsRoot,
-                          Path resume, List<String> passThrough, boolean plan) {
+                          Path resume, List<String> passThrough, boolean plan, String spark) {
     }
 
     private final Options o;
@@ -70,6 +70,14 @@ public final class Sweep {
     }
 
     private int run() {
+        dev.dlp.scale.SparkServices spark = null;
+        if (o.spark() != null) {
+            if (o.resume() != null || o.plan()) {
+                throw new ConfigException("--spark", "runs a new sweep; rerun the unfinished points of a Spark sweep with "
+                        + "'dlp sweep run --sweep DIR' (completed points are skipped)");
+            }
+            spark = dev.dlp.scale.SparkServices.require("--spark");   // before anything is written
+        }
         if (o.resume() != null) {
             dir = o.resume();
             Path file = dir.resolve("sweep.json");
@@ -109,6 +117,11 @@ public final class Sweep {
             save();
             if (o.plan()) {
                 return printPlan();
+            }
+            if (spark != null) {
+                out.printf("sweep: %s (%d points, one Spark task each on %s)%n", dir, points.size(), o.spark());
+                out.flush();
+                return spark.runSweep(dir, points.size(), o.spark(), out);
             }
         }
         String id = doc.path("id").asText();
@@ -353,7 +366,7 @@ public final class Sweep {
      * The command that starts this same program: java, its memory/JIT/GC/system options and modules, classpath,
      * main class.
      */
-    static List<String> javaCommand() {
+    public static List<String> javaCommand() {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -491,6 +504,12 @@ public final class Sweep {
      * planned sweep's point files, else sweep.json), or its run found through the run's summary.json.
      */
     public static int status(Path dir, PrintWriter out) {
+        table(dir, out);
+        return 0;
+    }
+
+    /** {@link #status}'s table; exit 0 when every point completed, 1 otherwise. */
+    public static int table(Path dir, PrintWriter out) {
         Sweep s = new Sweep(null, out);
         s.open(dir);
         Claims claims = new Claims(dir);
@@ -509,8 +528,7 @@ public final class Sweep {
                 withRun(p, run);
             }
         }
-        s.report(points);
-        return 0;
+        return s.report(points);
     }
 
     /** Reads an existing sweep directory's sweep.json. */

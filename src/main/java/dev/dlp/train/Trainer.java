@@ -56,6 +56,9 @@ public final class Trainer {
     }
 
     public static Result fit(Job job) {
+        if (job.train().distributed().spark()) {
+            return DistributedFit.fit(job);
+        }
         try (Workers workers = Workers.install(job.graph(), job.train().workersHere(), usesRandomness(job.graph()))) {
             FastPaths.installTraining(job.graph(), job.train().engine());
             try {
