@@ -99,6 +99,25 @@ class SparkTest {
         assertEquals(4, Files.readAllLines(run.resolve("metrics.csv")).size(), "a header and one row per epoch");
     }
 
+    @Test
+    void aDistributedRunResumesFromItsEpochCheckpoint() throws IOException {
+        Path root = tmp.resolve("resume-models");
+        TestCli.Outcome first = TestCli.run("lenet", "--config", "mnist-softmax", "--data-dir", data.toString(),
+                "--runs-root", root.toString(), "-q", "--set", "train.epochs=1", "--set", "data.val_size=100",
+                "--set", "train.distributed.engine=spark", "--set", "train.distributed.master=local[2]",
+                "--run-name", "more");
+        assertEquals(0, first.exit(), first.toString());
+        Path run = runs(root, "lenet").get(0);
+        TestCli.Outcome more = TestCli.run("lenet", "-q", "--resume", run.toString(), "--set", "train.epochs=2");
+        assertEquals(0, more.exit(), more.toString());
+        JsonNode s = summary(root, "more");
+        assertEquals(2, s.path("epochs_completed").asInt(), s.toString());
+        assertEquals("spark", s.path("distributed").path("engine").asText());
+        List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
+        assertEquals(3, rows.size(), "epoch 1 kept, epoch 2 trained after the resume: " + rows);
+        assertTrue(rows.get(2).startsWith("2,"), rows.toString());
+    }
+
     static JsonNode summary(Path root, String name) throws IOException {
         Path run = runs(root, "lenet").stream().filter(p -> p.toString().endsWith("-" + name)).findFirst()
                 .orElseThrow();
