@@ -319,8 +319,10 @@ public final class RunStats implements AutoCloseable {
             count++;
         }
 
-        /** Time spent in the listener outside {@code iterationDone}, counted with this iteration. */
-        private void spent(long t) {
+        /** Runs a call of the listener outside {@code iterationDone}; its time counts with this iteration. */
+        private void timed(Runnable call) {
+            long t = System.nanoTime();
+            call.run();
             long d = System.nanoTime() - t;
             iterationNanos += d;
             nanos += d;
@@ -328,44 +330,32 @@ public final class RunStats implements AutoCloseable {
 
         @Override
         public void onEpochStart(Model model) {
-            long t = System.nanoTime();
-            inner.onEpochStart(model);
-            spent(t);
+            timed(() -> inner.onEpochStart(model));
         }
 
         @Override
         public void onEpochEnd(Model model) {
-            long t = System.nanoTime();
-            inner.onEpochEnd(model);
-            spent(t);
+            timed(() -> inner.onEpochEnd(model));
         }
 
         @Override
         public void onForwardPass(Model model, List<INDArray> activations) {
-            long t = System.nanoTime();
-            inner.onForwardPass(model, activations);
-            spent(t);
+            timed(() -> inner.onForwardPass(model, activations));
         }
 
         @Override
         public void onForwardPass(Model model, Map<String, INDArray> activations) {
-            long t = System.nanoTime();
-            inner.onForwardPass(model, activations);
-            spent(t);
+            timed(() -> inner.onForwardPass(model, activations));
         }
 
         @Override
         public void onGradientCalculation(Model model) {
-            long t = System.nanoTime();
-            inner.onGradientCalculation(model);
-            spent(t);
+            timed(() -> inner.onGradientCalculation(model));
         }
 
         @Override
         public void onBackwardPass(Model model) {
-            long t = System.nanoTime();
-            inner.onBackwardPass(model);
-            spent(t);
+            timed(() -> inner.onBackwardPass(model));
         }
     }
 
