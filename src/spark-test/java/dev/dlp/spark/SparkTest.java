@@ -108,7 +108,8 @@ class SparkTest {
                 "--run-name", "more");
         assertEquals(0, first.exit(), first.toString());
         Path run = runs(root, "lenet").get(0);
-        TestCli.Outcome more = TestCli.run("lenet", "-q", "--resume", run.toString(), "--set", "train.epochs=2");
+        TestCli.Outcome more = TestCli.run("lenet", "-q", "--resume", run.toString(), "--data-dir", data.toString(),
+                "--set", "train.epochs=2");
         assertEquals(0, more.exit(), more.toString());
         JsonNode s = summary(root, "more");
         assertEquals(2, s.path("epochs_completed").asInt(), s.toString());
