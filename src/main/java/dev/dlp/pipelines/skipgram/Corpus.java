@@ -163,6 +163,17 @@ public final class Corpus {
         int tokenCount;
         int[] sentenceEnds = new int[1024];
         int sentenceCount;
+        /** False for the vocabulary pass of a streamed corpus: counts only, no token kept. */
+        private final boolean keepTokens;
+        private int inSentence;
+
+        Counted() {
+            this(true);
+        }
+
+        Counted(boolean keepTokens) {
+            this.keepTokens = keepTokens;
+        }
 
         @Override
         public void token(String word) {
@@ -176,6 +187,11 @@ public final class Corpus {
                 }
             }
             counts[id]++;
+            if (!keepTokens) {
+                tokenCount++;
+                inSentence++;
+                return;
+            }
             if (tokenCount == tokens.length) {
                 tokens = Arrays.copyOf(tokens, tokens.length + (tokens.length >> 1));
             }
@@ -184,6 +200,11 @@ public final class Corpus {
 
         @Override
         public void endSentence() {
+            if (!keepTokens) {
+                sentenceCount += inSentence > 0 ? 1 : 0;
+                inSentence = 0;
+                return;
+            }
             int start = sentenceCount == 0 ? 0 : sentenceEnds[sentenceCount - 1];
             if (tokenCount == start) {
                 return;
@@ -203,6 +224,100 @@ public final class Corpus {
     record Encoded(int[] tokens, int[] sentenceStarts, long rawTokens, int rawSentences) {
         int sentences() {
             return sentenceStarts.length - 1;
+        }
+    }
+
+    /** Sentences of vocabulary ids: {@code tokens[starts[s] .. starts[s+1])} is sentence s (a streamed corpus's unit). */
+    record Block(int[] tokens, int[] starts) {
+        int sentences() {
+            return starts.length - 1;
+        }
+    }
+
+    /**
+     * Reads a plain-text corpus as {@link Block}s of at least {@code blockTokens} vocabulary tokens (whole sentences;
+     * out-of-vocabulary tokens dropped, as {@link #encode} does), handing each to {@code out} as it fills: the corpus is
+     * never held in memory. Returns early when {@code stop} turns true.
+     */
+    static void streamBlocks(Reader in, boolean lowercase, int maxLength, WordVocab vocab, int blockTokens,
+                             java.util.function.Consumer<Block> out, java.util.function.BooleanSupplier stop)
+            throws IOException {
+        BlockSink sink = new BlockSink(vocab, blockTokens, maxLength, out, stop);
+        try {
+            readPlain(in, lowercase, maxLength, sink);   // (ends with endSentence)
+            sink.flush();
+        } catch (StopReading e) {
+            // stop requested
+        }
+    }
+
+    /** Encodes sentences into blocks and hands each full block on. */
+    private static final class BlockSink implements Sink {
+        private final WordVocab vocab;
+        private final int blockTokens;
+        private final java.util.function.Consumer<Block> out;
+        private final java.util.function.BooleanSupplier stop;
+        private int[] tokens;
+        private int[] starts = new int[1024];
+        private int n;
+        private int sentences;
+        private int sentenceStart;
+
+        BlockSink(WordVocab vocab, int blockTokens, int maxLength, java.util.function.Consumer<Block> out,
+                  java.util.function.BooleanSupplier stop) {
+            this.vocab = vocab;
+            this.blockTokens = blockTokens;
+            this.out = out;
+            this.stop = stop;
+            this.tokens = new int[blockTokens + maxLength + 1];
+        }
+
+        @Override
+        public void token(String word) {
+            int id = vocab.id(word);
+            if (id >= 0) {
+                if (n == tokens.length) {
+                    tokens = Arrays.copyOf(tokens, tokens.length * 2);
+                }
+                tokens[n++] = id;
+            }
+        }
+
+        @Override
+        public void endSentence() {
+            if (n == sentenceStart) {
+                return;
+            }
+            if (sentences + 1 >= starts.length) {
+                starts = Arrays.copyOf(starts, starts.length * 2);
+            }
+            starts[sentences++] = sentenceStart;
+            sentenceStart = n;
+            if (n >= blockTokens) {
+                flush();
+            }
+        }
+
+        void flush() {
+            if (sentences == 0) {
+                return;
+            }
+            int[] st = Arrays.copyOf(starts, sentences + 1);
+            st[sentences] = sentenceStart;
+            out.accept(new Block(Arrays.copyOf(tokens, sentenceStart), st));
+            n = 0;
+            sentences = 0;
+            sentenceStart = 0;
+            if (stop.getAsBoolean()) {
+                throw new StopReading();
+            }
+        }
+    }
+
+    /** Ends {@link #streamBlocks} early. */
+    private static final class StopReading extends RuntimeException {
+        StopReading() {
+            super(null, null, false, false);
         }
     }
 

@@ -73,7 +73,8 @@ public final class Skipgram {
     }
 
     /** A corpus read and encoded, with the time it took. */
-    record Data(String description, WordVocab vocab, Corpus.Encoded corpus, double seconds) {
+    record Data(String description, WordVocab vocab, Corpus.Encoded corpus, SkipgramTrainer.StreamSource stream,
+                long rawTokens, int rawSentences, double seconds) {
     }
 
     public static int run(Options o, Context ctx) throws InterruptedException {
@@ -102,8 +103,8 @@ public final class Skipgram {
         Data d = load(cfg, ctx);
         WordVocab vocab = d.vocab();
         LOG.info(String.format(Locale.ROOT, "data: %s: %,d tokens in %,d sentences; vocabulary %,d words "
-                        + "(min_count %d) covering %,d tokens (%.2f s)", d.description(), d.corpus().rawTokens(),
-                d.corpus().rawSentences(), vocab.size(), cfg.vocab().minCount(), vocab.totalCount(), d.seconds()));
+                        + "(min_count %d) covering %,d tokens (%.2f s)", d.description(), d.rawTokens(),
+                d.rawSentences(), vocab.size(), cfg.vocab().minCount(), vocab.totalCount(), d.seconds()));
 
         SkipgramCheckpoints.State from = resumed == null ? null : checkpoint(resumed, vocab);
 
@@ -112,8 +113,8 @@ public final class Skipgram {
         int threads = cfg.train().effectiveThreads();
         Summary summary = RunRecord.open(run, new RunRecord.Origin(NAME, source, overrides, loaded, cfg.seed(),
                 resumed != null));
-        summary.put("corpus", d.description()).put("tokens", d.corpus().rawTokens())
-                .put("sentences", d.corpus().rawSentences()).put("vocab", vocab.size())
+        summary.put("corpus", d.description()).put("tokens", d.rawTokens())
+                .put("sentences", d.rawSentences()).put("vocab", vocab.size())
                 .put("vocab_tokens", vocab.totalCount()).put("threads", threads).save();
         ctx.out().println("run: " + run);
         ctx.out().flush();
@@ -164,7 +165,9 @@ public final class Skipgram {
         LOG.info("train: skip-gram, {} dims, window {}, {} negatives, {} epochs, lr {} -> {}, sample {}, "
                         + "{} threads", cfg.train().dims(), cfg.train().window(), cfg.train().negative(),
                 cfg.train().epochs(), cfg.train().lr(), cfg.train().minLr(), cfg.vocab().sample(), threads);
-        SkipgramTrainer trainer = new SkipgramTrainer(d.corpus(), vocab, cfg.train(), cfg.vocab().sample(), cfg.seed());
+        SkipgramTrainer trainer = d.stream() != null
+                ? new SkipgramTrainer(d.stream(), vocab, cfg.train(), cfg.vocab().sample(), cfg.seed())
+                : new SkipgramTrainer(d.corpus(), vocab, cfg.train(), cfg.vocab().sample(), cfg.seed());
         trainer.stopWhen(stop::requested);
         if (from != null) {
             trainer.restore(from);
@@ -185,7 +188,7 @@ public final class Skipgram {
                 LOG.info("  {} -> {}", vocab.word(id), line);
             }
         });
-        long words = d.corpus().rawTokens() * (cfg.train().epochs() - (from == null ? 0 : from.epochsDone()));
+        long words = d.rawTokens() * (cfg.train().epochs() - (from == null ? 0 : from.epochsDone()));
         double wps = words / trainSeconds;
         double wpsWithVocab = words / (trainSeconds + d.seconds());
 
@@ -206,7 +209,7 @@ public final class Skipgram {
         summary.put("status", Summary.COMPLETED).put("finished", Instant.now().toString()).save();
 
         ctx.out().printf(Locale.ROOT, "corpus: %s, %d tokens, %d sentences%n", d.description(),
-                d.corpus().rawTokens(), d.corpus().rawSentences());
+                d.rawTokens(), d.rawSentences());
         ctx.out().printf(Locale.ROOT, "vocab: %d words (min_count %d)%n", vocab.size(), cfg.vocab().minCount());
         ctx.out().printf(Locale.ROOT, "train: %d epochs in %.2f s, %.0f words/s (%.0f with vocabulary building), "
                 + "%d threads%n", cfg.train().epochs(), trainSeconds, wps, wpsWithVocab, threads);
@@ -266,7 +269,8 @@ public final class Skipgram {
     /** Reads the configured corpus, builds the vocabulary and encodes the corpus; bad input exits 2. */
     static Data load(SkipgramConfig cfg, Context ctx) {
         long t0 = System.nanoTime();
-        Corpus.Counted counted = new Corpus.Counted();
+        boolean streamed = streamed(cfg.data());
+        Corpus.Counted counted = new Corpus.Counted(!streamed);
         String description;
         if (cfg.data().corpus().equals("brown")) {
             Path dir = ctx.dataDir(cfg.data().dir()).resolve("brown");
@@ -283,7 +287,7 @@ public final class Skipgram {
             } catch (IOException | java.io.UncheckedIOException e) {
                 throw new DataException(file + ": cannot read: " + e.getMessage(), e);
             }
-            description = file.getFileName().toString();
+            description = file.getFileName().toString() + (streamed ? " (streamed)" : "");
         }
         if (counted.tokenCount == 0) {
             throw new DataException(description + ": the corpus is empty (no tokens)");
@@ -293,8 +297,39 @@ public final class Skipgram {
             throw new DataException(description + ": no word occurs at least vocab.min_count = "
                     + cfg.vocab().minCount() + " times (" + counted.tokenCount + " tokens)");
         }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (streamed) {
+            Path file = Path.of(cfg.data().corpus());
+            SkipgramConfig.DataConfig dc = cfg.data();
+            SkipgramTrainer.StreamSource source = (out, stop) -> {
+                try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    Corpus.streamBlocks(r, dc.lowercase(), dc.maxSentenceLength(), vocab,
+                            SkipgramTrainer.BLOCK_TOKENS, out, stop);
+                }
+            };
+            return new Data(description, vocab, null, source, counted.tokenCount, counted.sentenceCount, seconds);
+        }
         Corpus.Encoded enc = Corpus.encode(counted, vocab);
-        return new Data(description, vocab, enc, (System.nanoTime() - t0) / 1e9);
+        return new Data(description, vocab, enc, null, enc.rawTokens(), enc.rawSentences(), seconds);
+    }
+
+    /**
+     * Whether a plain-text corpus is read again every epoch instead of held in memory: {@code data.stream}, or for
+     * {@code auto} a file larger than a quarter of the heap (in memory a token takes 4 bytes of an int array that
+     * grows by half when full, and its text about 6).
+     */
+    static boolean streamed(SkipgramConfig.DataConfig d) {
+        if (d.corpus().equals("brown") || d.stream().equals("false")) {
+            return false;
+        }
+        if (d.stream().equals("true")) {
+            return true;
+        }
+        try {
+            return Files.size(Path.of(d.corpus())) > Runtime.getRuntime().maxMemory() / 4;
+        } catch (IOException e) {
+            return false;   // (a missing file is reported by load)
+        }
     }
 
     /** {@code dlp skipgram nearest}: the k nearest words of each word by cosine. */

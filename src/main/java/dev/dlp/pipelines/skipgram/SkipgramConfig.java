@@ -41,15 +41,21 @@ public record SkipgramConfig(long seed, DataConfig data, VocabConfig vocab, Sgns
      *               (one sentence per line, tokens separated by white space); {@code --data FILE} sets it
      * @param lowercase lowercase plain-text corpora (Brown is always lowercased)
      * @param maxSentenceLength longer lines (e.g. text8's single line) are cut into pieces of this many tokens
+     * @param stream    plain-text corpora: {@code true} reads the file again every epoch in blocks (memory bounded by
+     *                  the vocabulary, not the corpus), {@code false} holds it in memory, {@code auto} streams files
+     *                  larger than a quarter of the heap
      */
-    public record DataConfig(String dir, String corpus, boolean lowercase, int maxSentenceLength) {
-        public static final DataConfig DEFAULTS = new DataConfig("data", "brown", true, 10000);
+    public record DataConfig(String dir, String corpus, boolean lowercase, int maxSentenceLength, String stream) {
+        public static final DataConfig DEFAULTS = new DataConfig("data", "brown", true, 10000, "auto");
 
         void validate() {
             if (corpus == null || corpus.isBlank()) {
                 throw new ConfigException("data.corpus", "must be 'brown' or a file");
             }
             Check.atLeast("data.max_sentence_length", maxSentenceLength, 2);
+            if (!stream.equals("auto") && !stream.equals("true") && !stream.equals("false")) {
+                throw new ConfigException("data.stream", "must be auto, true or false, got '" + stream + "'");
+            }
         }
     }
 

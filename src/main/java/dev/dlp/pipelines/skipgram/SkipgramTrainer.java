@@ -42,12 +42,16 @@ final class SkipgramTrainer {
     }
 
     final int vocabSize;
+    private final long vocabTokens;
     final int dims;
     /** Input (word) vectors, vocab x dims, row-major: the embeddings. */
     final float[] syn0;
     /** Output vectors of negative sampling. */
     final float[] syn1;
+    /** The corpus in memory, or null when it is streamed ({@link #stream}). */
     private final Corpus.Encoded corpus;
+    /** A corpus read again every epoch in blocks (null when it is in memory). */
+    private final StreamSource stream;
     private final SkipgramConfig.SgnsConfig cfg;
     private final int[] keep;
     private final int[] negThreshold;
@@ -60,10 +64,28 @@ final class SkipgramTrainer {
     /** Polled by the workers between sentences: Ctrl-C / SIGTERM ends the epoch early. */
     private volatile java.util.function.BooleanSupplier stop = () -> false;
 
+    /** A corpus too big to hold: each call reads it once more, handing its blocks on in order. */
+    interface StreamSource {
+        void stream(java.util.function.Consumer<Corpus.Block> out, java.util.function.BooleanSupplier stop)
+                throws java.io.IOException;
+    }
+
     SkipgramTrainer(Corpus.Encoded corpus, WordVocab vocab, SkipgramConfig.SgnsConfig cfg, double sample, long seed) {
+        this(corpus, null, vocab, cfg, sample, seed);
+    }
+
+    /** Trains on a streamed corpus: memory holds the vectors and a few blocks per worker, not the corpus. */
+    SkipgramTrainer(StreamSource stream, WordVocab vocab, SkipgramConfig.SgnsConfig cfg, double sample, long seed) {
+        this(null, stream, vocab, cfg, sample, seed);
+    }
+
+    private SkipgramTrainer(Corpus.Encoded corpus, StreamSource stream, WordVocab vocab,
+                            SkipgramConfig.SgnsConfig cfg, double sample, long seed) {
         this.corpus = corpus;
+        this.stream = stream;
         this.cfg = cfg;
         this.vocabSize = vocab.size();
+        this.vocabTokens = vocab.totalCount();
         this.dims = cfg.dims();
         this.seed = seed;
         this.keep = vocab.keepThresholds(sample);
@@ -78,7 +100,12 @@ final class SkipgramTrainer {
         for (int i = 0; i < syn0.length; i++) {
             syn0[i] = (float) ((r.nextDouble() - 0.5) * 2 / dims);
         }
-        this.totalWords = (long) corpus.tokens().length * cfg.epochs();
+        this.totalWords = epochTokens() * cfg.epochs();
+    }
+
+    /** Vocabulary tokens per epoch (the learning rate's clock). */
+    private long epochTokens() {
+        return corpus != null ? corpus.tokens().length : vocabTokens;
     }
 
     /** Continues from a checkpoint: both vector tables and the learning rate's position after its epochs. */
@@ -105,22 +132,23 @@ final class SkipgramTrainer {
 
     /** Trains every epoch; returns the training seconds (without the listener's time). */
     double train(int threads, EpochListener listener) throws InterruptedException {
-        int n = Math.max(1, Math.min(threads, corpus.sentences()));
-        int[] bounds = split(n);
+        int n = Math.max(1, corpus == null ? threads : Math.min(threads, corpus.sentences()));
+        int[] bounds = corpus == null ? null : split(n);
         double seconds = 0;
         for (int epoch = startEpoch; epoch < cfg.epochs(); epoch++) {
             long t0 = System.nanoTime();
             long before = wordsDone.get();
             Thread[] workers = new Thread[n];
             Throwable[] failure = new Throwable[1];
+            java.util.concurrent.BlockingQueue<Corpus.Block> blocks = corpus == null ? startReader(n, failure) : null;
             for (int w = 0; w < n; w++) {
-                int from = bounds[w];
-                int to = bounds[w + 1];
+                int from = bounds == null ? 0 : bounds[w];
+                int to = bounds == null ? 0 : bounds[w + 1];
                 long workerSeed = seed * 1_000_003L + epoch * 7919L + w;
                 // the worker (its random state and error buffer, written on every pair) is allocated by its own
                 // thread, in that thread's allocation buffer: created here, two workers' fields shared a cache
                 // line and the threads invalidated each other's caches on every random draw (false sharing)
-                workers[w] = new Thread(() -> new Worker(from, to, workerSeed).run(), "skipgram-" + w);
+                workers[w] = new Thread(() -> new Worker(from, to, blocks, workerSeed).run(), "skipgram-" + w);
                 workers[w].setUncaughtExceptionHandler((t, e) -> failure[0] = e);
                 workers[w].start();
             }
@@ -132,7 +160,7 @@ final class SkipgramTrainer {
                         lastLog = System.nanoTime();
                         double s = (lastLog - t0) / 1e9;
                         LOG.info(String.format(Locale.ROOT, "epoch %d/%d: %.0f%%, %.0f words/s, lr %.5f", epoch + 1,
-                                cfg.epochs(), 100.0 * (wordsDone.get() - before) / corpus.tokens().length,
+                                cfg.epochs(), 100.0 * (wordsDone.get() - before) / epochTokens(),
                                 (wordsDone.get() - before) / s, lr(wordsDone.get())));
                     }
                 }
@@ -146,12 +174,51 @@ final class SkipgramTrainer {
             double s = (System.nanoTime() - t0) / 1e9;
             seconds += s;
             LOG.info(String.format(Locale.ROOT, "epoch %d/%d: %.2f s, %.0f words/s, lr %.5f", epoch + 1, cfg.epochs(),
-                    s, corpus.tokens().length / s, lr(wordsDone.get())));
+                    s, epochTokens() / s, lr(wordsDone.get())));
             if (listener != null) {
                 listener.epochDone(epoch, this);
             }
         }
         return seconds;
+    }
+
+    /** Blocks per worker the reader may run ahead by: memory is bounded by this many blocks, not by the corpus. */
+    static final int BLOCKS_AHEAD = 4;
+    /** Vocabulary tokens per streamed block (about gensim's job size). */
+    static final int BLOCK_TOKENS = 10_000;
+    /** Handed to each worker after the last block of an epoch. */
+    private static final Corpus.Block END = new Corpus.Block(new int[0], new int[]{0});
+
+    /**
+     * Starts a thread that reads the streamed corpus once into a bounded queue of blocks, then one {@link #END} per
+     * worker; a read error is recorded in {@code failure} (and the workers still get their ends).
+     */
+    private java.util.concurrent.BlockingQueue<Corpus.Block> startReader(int workers, Throwable[] failure) {
+        java.util.concurrent.BlockingQueue<Corpus.Block> q = new java.util.concurrent.ArrayBlockingQueue<>(
+                BLOCKS_AHEAD * workers);
+        Thread reader = new Thread(() -> {
+            try {
+                stream.stream(b -> put(q, b), stop);
+            } catch (java.io.IOException | RuntimeException e) {
+                failure[0] = e;
+            } finally {
+                for (int i = 0; i < workers; i++) {
+                    put(q, END);
+                }
+            }
+        }, "skipgram-reader");
+        reader.setDaemon(true);
+        reader.start();
+        return q;
+    }
+
+    private static void put(java.util.concurrent.BlockingQueue<Corpus.Block> q, Corpus.Block b) {
+        try {
+            q.put(b);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the corpus", e);
+        }
     }
 
     /** Sentence index bounds of n slices with about equal numbers of tokens. */
@@ -180,13 +247,18 @@ final class SkipgramTrainer {
     private final class Worker implements Runnable {
         private final int from;
         private final int to;
+        /** The streamed corpus's blocks (null: sentences [from, to) of the corpus in memory). */
+        private final java.util.concurrent.BlockingQueue<Corpus.Block> blocks;
+        private long pending;
+        private float alpha;
         private long rng;
         private final float[] neu1e = new float[dims];
         private int[] buf = new int[256];
 
-        Worker(int from, int to, long seed) {
+        Worker(int from, int to, java.util.concurrent.BlockingQueue<Corpus.Block> blocks, long seed) {
             this.from = from;
             this.to = to;
+            this.blocks = blocks;
             this.rng = seed == 0 ? 0x9E3779B97F4A7C15L : seed;
             for (int i = 0; i < 4; i++) {
                 next();
@@ -205,12 +277,25 @@ final class SkipgramTrainer {
 
         @Override
         public void run() {
-            final int[] tokens = corpus.tokens();
-            final int[] starts = corpus.sentenceStarts();
+            alpha = lr(wordsDone.get());
+            if (blocks == null) {
+                sentences(corpus.tokens(), corpus.sentenceStarts(), from, to);
+            } else {
+                try {
+                    for (Corpus.Block b = blocks.take(); b != END; b = blocks.take()) {
+                        sentences(b.tokens(), b.starts(), 0, b.sentences());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            wordsDone.addAndGet(pending);
+        }
+
+        /** Trains sentences [from, to) of {@code tokens} (sentence s is tokens[starts[s] .. starts[s+1])). */
+        private void sentences(int[] tokens, int[] starts, int from, int to) {
             final int window = cfg.window();
             final int negative = cfg.negative();
-            long pending = 0;
-            float alpha = lr(wordsDone.get());
             for (int s = from; s < to; s++) {
                 if (stop.getAsBoolean()) {
                     break;
@@ -244,7 +329,6 @@ final class SkipgramTrainer {
                     pending = 0;
                 }
             }
-            wordsDone.addAndGet(pending);
         }
 
         /** One (center, context) pair: the context's input vector predicts the center word against negatives. */

@@ -166,4 +166,33 @@ class SkipgramCliTest {
                 "one thread: the resumed run's vectors equal the uninterrupted run's");
         assertTrue(Files.readString(b.resolve("overrides.txt")).contains("# resumed"));
     }
+
+    @Test
+    void aStreamedCorpusTrainsTheSameVectorsAsOneInMemory() throws Exception {
+        Path corpus = tmp.resolve("topics.txt");
+        // long enough for several blocks of SkipgramTrainer.BLOCK_TOKENS tokens
+        Files.writeString(corpus, TrainerEvalTest.topicCorpus(3000, 6));
+        TestCli.Outcome memory = TestCli.run(tiny(corpus, "--threads", "1", "--set", "data.stream=false",
+                "--run-name", "memory"));
+        assertEquals(0, memory.exit(), memory.toString());
+        TestCli.Outcome streamed = TestCli.run(tiny(corpus, "--threads", "1", "--set", "data.stream=true",
+                "--run-name", "streamed"));
+        assertEquals(0, streamed.exit(), streamed.toString());
+        assertTrue(streamed.out().contains("(streamed)"), streamed.out());
+        Path a;
+        Path b;
+        try (Stream<Path> s = Files.list(tmp.resolve("models/skipgram"))) {
+            List<Path> runs = s.sorted().toList();
+            a = runs.stream().filter(p -> p.toString().endsWith("-memory")).findFirst().orElseThrow();
+            b = runs.stream().filter(p -> p.toString().endsWith("-streamed")).findFirst().orElseThrow();
+        }
+        assertEquals(Files.readAllLines(a.resolve("vectors.txt")), Files.readAllLines(b.resolve("vectors.txt")),
+                "one thread: the same sentences in the same order, so the same vectors");
+        TestCli.Outcome two = TestCli.run(tiny(corpus, "--threads", "2", "--set", "data.stream=true",
+                "--run-name", "streamed2"));
+        assertEquals(0, two.exit(), two.toString());
+        TestCli.Outcome bad = TestCli.run(tiny(corpus, "--set", "data.stream=maybe"));
+        assertEquals(2, bad.exit(), bad.toString());
+        assertTrue(bad.err().contains("data.stream"), bad.err());
+    }
 }
