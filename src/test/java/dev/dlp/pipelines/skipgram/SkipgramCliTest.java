@@ -195,4 +195,20 @@ class SkipgramCliTest {
         assertEquals(2, bad.exit(), bad.toString());
         assertTrue(bad.err().contains("data.stream"), bad.err());
     }
+
+    @Test
+    void theSotuConfigReadsItsTextFromTheDataDirectory() throws Exception {
+        Path data = tmp.resolve("data");
+        TestCli.Outcome missing = TestCli.run("skipgram", "-q", "--config", "sotu", "--data-dir", data.toString(),
+                "--runs-root", tmp.resolve("models").toString());
+        assertEquals(2, missing.exit(), missing.toString());
+        assertTrue(missing.err().contains("fetch-data.sh sotu"), missing.err());
+        Files.createDirectories(data.resolve("sotu"));
+        Files.writeString(data.resolve("sotu/sotu.txt"), TrainerEvalTest.topicCorpus(300, 7));
+        TestCli.Outcome o = TestCli.run("skipgram", "-q", "--config", "sotu", "--data-dir", data.toString(),
+                "--runs-root", tmp.resolve("models").toString(), "--set", "train.dims=12", "--set", "train.epochs=1",
+                "--set", "vocab.min_count=2", "--set", "tsne.words=0", "--set", "probes.words=[a1]");
+        assertEquals(0, o.exit(), o.toString());
+        assertTrue(o.out().contains("corpus: sotu.txt"), o.out());
+    }
 }
