@@ -27,13 +27,9 @@ final class DistributedFit {
         TrainConfig tc = job.train();
         SparkServices spark = SparkServices.require("train.distributed.engine");
         int batch = tc.distributed().batchPerWorker() > 0 ? tc.distributed().batchPerWorker() : tc.batchSize();
-        TrainState s = TrainState.start(job.resume());
-        Checkpoints ckpts = new Checkpoints(job.run().checkpointsDir(), job.checkpoint().keepLast());
         MetricsLog metrics = new MetricsLog(job.run().path());
-        if (job.resume() != null) {
-            metrics.truncateAfter(s.epoch);
-            s.lastRow = metrics.lastRow();
-        }
+        TrainState s = Trainer.startState(job, metrics);
+        Checkpoints ckpts = new Checkpoints(job.run().checkpointsDir(), job.checkpoint().keepLast());
         ComputationGraph g = job.graph();
         try (SparkServices.EpochTrainer trainer = spark.trainer(g, tc.distributed(), batch)) {
             job.summary().put("distributed", trainer.describe()).save();

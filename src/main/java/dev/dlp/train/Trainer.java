@@ -70,13 +70,9 @@ public final class Trainer {
     }
 
     private static Result fit(Job job, Workers workers) {
-        TrainState s = TrainState.start(job.resume());
-        Checkpoints ckpts = new Checkpoints(job.run().checkpointsDir(), job.checkpoint().keepLast());
         MetricsLog metrics = new MetricsLog(job.run().path());
-        if (job.resume() != null) {
-            metrics.truncateAfter(s.epoch);
-            s.lastRow = metrics.lastRow();   // what a run resumed after its last epoch reports as final
-        }
+        TrainState s = startState(job, metrics);
+        Checkpoints ckpts = new Checkpoints(job.run().checkpointsDir(), job.checkpoint().keepLast());
         try (Batches batches = new Batches(job.data(), job.train(), job.seed())) {
             for (; s.epoch < job.train().epochs(); s.epoch++) {
                 Result stopped = trainEpoch(job, workers, s, batches, ckpts);
@@ -95,6 +91,19 @@ public final class Trainer {
         }
         saveFinalModel(job);
         return s.result(Summary.COMPLETED, 0, null);
+    }
+
+    /**
+     * Where the loop starts: fresh, or (resumed) at the checkpoint, with metrics.csv cut back to the epochs the
+     * checkpoint has seen and the last of them as the row a run resumed after its last epoch reports as final.
+     */
+    static TrainState startState(Job job, MetricsLog metrics) {
+        TrainState s = TrainState.start(job.resume());
+        if (job.resume() != null) {
+            metrics.truncateAfter(s.epoch);
+            s.lastRow = metrics.lastRow();
+        }
+        return s;
     }
 
     /**

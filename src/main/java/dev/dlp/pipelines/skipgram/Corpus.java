@@ -166,6 +166,8 @@ public final class Corpus {
         /** False for the vocabulary pass of a streamed corpus: counts only, no token kept. */
         private final boolean keepTokens;
         private int inSentence;
+        /** Tokens read (a streamed corpus may hold more than an int counts). */
+        private long total;
 
         Counted() {
             this(true);
@@ -187,8 +189,8 @@ public final class Corpus {
                 }
             }
             counts[id]++;
+            total++;
             if (!keepTokens) {
-                tokenCount++;
                 inSentence++;
                 return;
             }
@@ -196,6 +198,11 @@ public final class Corpus {
                 tokens = Arrays.copyOf(tokens, tokens.length + (tokens.length >> 1));
             }
             tokens[tokenCount++] = id;
+        }
+
+        /** Tokens read, out-of-vocabulary ones included. */
+        long tokens() {
+            return total;
         }
 
         @Override

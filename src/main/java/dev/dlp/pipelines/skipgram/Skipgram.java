@@ -287,13 +287,13 @@ public final class Skipgram {
             }
             description = file.getFileName().toString() + (streamed ? " (streamed)" : "");
         }
-        if (counted.tokenCount == 0) {
+        if (counted.tokens() == 0) {
             throw new DataException(description + ": the corpus is empty (no tokens)");
         }
         WordVocab vocab = WordVocab.build(counted, cfg.vocab().minCount());
         if (vocab.size() == 0) {
             throw new DataException(description + ": no word occurs at least vocab.min_count = "
-                    + cfg.vocab().minCount() + " times (" + counted.tokenCount + " tokens)");
+                    + cfg.vocab().minCount() + " times (" + counted.tokens() + " tokens)");
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (streamed) {
@@ -305,7 +305,7 @@ public final class Skipgram {
                             SkipgramTrainer.BLOCK_TOKENS, out, stop);
                 }
             };
-            return new Data(description, vocab, null, source, counted.tokenCount, counted.sentenceCount, seconds);
+            return new Data(description, vocab, null, source, counted.tokens(), counted.sentenceCount, seconds);
         }
         Corpus.Encoded enc = Corpus.encode(counted, vocab);
         return new Data(description, vocab, enc, null, enc.rawTokens(), enc.rawSentences(), seconds);
