@@ -62,7 +62,7 @@ public final class SkipgramCommand implements Callable<Integer> {
     Path resume;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         return Skipgram.run(new Skipgram.Options(config, List.copyOf(overrides), data, seed, threads, runsRoot,
                 runName, resume), new Context(dataDir, spec.commandLine().getOut(), logging.quiet()));
     }

@@ -10,14 +10,11 @@ import dev.dlp.fast.ModelFiles;
 import dev.dlp.graph.GraphFactory;
 import dev.dlp.graph.ModelSpec;
 import dev.dlp.nd4j.Backend;
-import dev.dlp.run.Liveness;
-import dev.dlp.run.RunRecord;
 import dev.dlp.run.RunDir;
 import dev.dlp.run.StateConflictException;
 import dev.dlp.run.Summary;
 import dev.dlp.train.Checkpoints;
 import dev.dlp.train.Progress;
-import dev.dlp.train.StopSignal;
 import dev.dlp.train.Trainer;
 import dev.dlp.ui.RunStats;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -29,7 +26,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,10 +45,16 @@ public final class Launcher {
      * A config that passed every check, with where it came from. {@code graphConf} is null when the network
      * depends on the data (then it is built after {@code prepare}, still before anything is written).
      */
-    public record Resolved<C>(ConfigLoader.Loaded<C> loaded, ComputationGraphConfiguration graphConf,
-                              String architecture) {
+    public record Resolved<C extends PipelineConfig>(ConfigLoader.Loaded<C> loaded,
+                                                     ComputationGraphConfiguration graphConf, String architecture)
+            implements RunLifecycle.Resolution {
         public C config() {
             return loaded.value();
+        }
+
+        @Override
+        public long seed() {
+            return config().seed();
         }
     }
 
@@ -97,56 +99,70 @@ public final class Launcher {
         }
     }
 
-    /** Where a run starts: a new run, or an existing run directory to continue (from {@code checkpoint} if any). */
-    private record Start(RunDir resumeDir, Checkpoints.Readable checkpoint, ConfigLoader.Source source,
-                         List<String> overrides) {
-        boolean resuming() {
-            return resumeDir != null;
-        }
+    public static <C extends PipelineConfig, D> int train(Pipeline<C, D> p, RunOptions o, Context ctx) {
+        return RunLifecycle.run(new Training<>(p), o, ctx);
     }
 
-    public static <C extends PipelineConfig, D> int train(Pipeline<C, D> p, RunOptions o, Context ctx) {
-        long t0 = System.nanoTime();
-        // phase 1: config (and, with --resume, the checkpoint to continue from)
-        Start start = start(p, o);
-        Resolved<C> r = resolve(p, start.source(), start.overrides());
-        C cfg = r.config();
-        LOG.info("config: {}{}", start.source().name(), start.overrides().isEmpty() ? ""
-                : " with " + String.join(" ", start.overrides()));
-        // phase 2: data (and the network, where its input sizes come from the data); checks before any write
-        Backend.init(cfg.train().threadsHere());
-        long td = System.nanoTime();
-        Pipeline.Prepared<D> data = p.prepare(cfg, ctx);
-        LOG.info("data: {} training examples ({} s)", data.train().size(), secs(td));
-        r = withData(p, r, data, start.source().name());
-        checkOutputs(r.graphConf(), data, start.source().name());
-        Checkpoints.State state = start.checkpoint() == null ? null : checkedState(start, r, cfg);
-        // phase 3: run directory
-        RunDir run = start.resuming() ? start.resumeDir() : RunDir.create(o.runsRoot(), p.name(), o.runName());
-        Summary summary = openRun(p, run, start, r, cfg);
-        ctx.out().println("run: " + run);
-        ctx.out().flush();
-        // phase 4: model
-        ComputationGraph g = model(r, cfg, start, state);
-        // phase 5: train
-        Trainer.Result result = train(p, ctx, run, summary, g, data, cfg, r, state);
-        // phase 6: report
-        if (result.status().equals(Summary.COMPLETED)) {
-            long tr = System.nanoTime();
-            p.report(cfg, ctx, g, data, run, summary);
-            summary.put("status", Summary.COMPLETED);   // only now: a run killed during its report is not complete
-            LOG.info("report: done ({} s)", secs(tr));
+    /**
+     * Phase 2's result for a DL4J pipeline: the data, the final graph, the checkpoint being resumed (or null) and
+     * the network to train (new, or the checkpoint's parameters and updater state).
+     */
+    record Ready<C extends PipelineConfig, D>(Resolved<C> resolved, Pipeline.Prepared<D> data,
+                                              Checkpoints.Readable checkpoint, Checkpoints.State state,
+                                              ComputationGraph graph, boolean restarted) {
+    }
+
+    /** A DL4J pipeline's phases: its config and graph, its data and network, {@link Trainer#fit}, its report. */
+    private record Training<C extends PipelineConfig, D>(Pipeline<C, D> p)
+            implements RunLifecycle.Job<Resolved<C>, Ready<C, D>> {
+        @Override
+        public String pipeline() {
+            return p.name();
         }
-        RunRecord.close(summary, t0);
-        ctx.out().println("status: " + result.status() + " (" + result.epochsCompleted() + " epochs, "
-                + Math.round(result.samplesPerSec()) + " samples/s)");
-        ctx.out().flush();
-        if (result.message() != null && result.exitCode() == 1) {
-            throw new TrainingFailed(result.message());
-        } else if (result.message() != null) {
-            LOG.warn(result.message());
+
+        @Override
+        public String defaultConfig() {
+            return p.defaultConfig();
         }
-        return result.exitCode();
+
+        @Override
+        public Resolved<C> resolve(RunLifecycle.Start start) {
+            return Launcher.resolve(p, start.source(), start.overrides());
+        }
+
+        @Override
+        public Ready<C, D> prepare(Resolved<C> resolved, RunLifecycle.Start start, Context ctx) {
+            C cfg = resolved.config();
+            Backend.init(cfg.train().threadsHere());
+            long td = System.nanoTime();
+            Pipeline.Prepared<D> data = p.prepare(cfg, ctx);
+            LOG.info("data: {} training examples ({} s)", data.train().size(), secs(td));
+            Resolved<C> r = withData(p, resolved, data, start.source().name());
+            checkOutputs(r.graphConf(), data, start.source().name());
+            Checkpoints.Readable ckpt = start.resuming() ? checkpoint(start) : null;
+            Checkpoints.State state = ckpt == null ? null : checkedState(start, ckpt.state(), r, cfg);
+            return new Ready<>(r, data, ckpt, state, model(r, cfg, ckpt, state), start.resuming() && ckpt == null);
+        }
+
+        @Override
+        public void opened(Summary summary, Resolved<C> resolved, Ready<C, D> ready) {
+            Map<String, Object> backend = Backend.describe();
+            summary.put("backend", backend).put("threads", backend.get("threads"));
+            if (ready.restarted()) {
+                summary.put("restarted", Instant.now().toString());
+            }
+        }
+
+        @Override
+        public RunLifecycle.Outcome train(RunLifecycle.Running<Resolved<C>, Ready<C, D>> run) {
+            return Launcher.fit(run);
+        }
+
+        @Override
+        public void report(RunLifecycle.Running<Resolved<C>, Ready<C, D>> run) {
+            Ready<C, D> ready = run.prepared();
+            p.report(ready.resolved().config(), run.ctx(), ready.graph(), ready.data(), run.dir(), run.summary());
+        }
     }
 
     /**
@@ -170,33 +186,23 @@ public final class Launcher {
         }
     }
 
-    /** The config source and overrides of a new run, or of the run directory {@code --resume} names. */
-    private static <C extends PipelineConfig, D> Start start(Pipeline<C, D> p, RunOptions o) {
-        List<String> overrides = new ArrayList<>(o.overrides());
-        if (o.seed() != null) {
-            overrides.add("seed=" + o.seed());
-        }
-        if (o.resume() == null) {
-            RunDir.checkName(o.runName());
-            RunDir.checkRoot(o.runsRoot());
-            return new Start(null, null, ConfigLoader.resolve(o.config(), p.defaultConfig()), overrides);
-        }
-        RunDir dir = RunDir.toResume(o.resume());
-        ConfigLoader.Source source = o.config() != null ? ConfigLoader.resolve(o.config(), p.defaultConfig())
-                : new ConfigLoader.Source(dir.configFile().toString(), dir.configFile(), null);
+    /** The newest readable checkpoint of the run being resumed, or null (then it trains again from the start). */
+    private static Checkpoints.Readable checkpoint(RunLifecycle.Start start) {
+        RunDir dir = start.resumeDir();
         Checkpoints.Readable ckpt = new Checkpoints(dir.checkpointsDir(), 1).newestReadable().orElse(null);
         if (ckpt == null) {
             LOG.warn("--resume {}: no checkpoint yet (stopped before the first one): training again from the start "
-                    + "with the run's saved config, in the same directory", o.resume());
+                    + "with the run's saved config, in the same directory", dir);
         } else {
-            LOG.info("--resume {}: from {}", o.resume(), ckpt.entry().file().getFileName());
+            LOG.info("--resume {}: from {}", dir, ckpt.entry().file().getFileName());
         }
-        return new Start(dir, ckpt, source, overrides);
+        return ckpt;
     }
 
     /** The checkpoint's loop state, after checking that it belongs to this config's network and seed. */
-    private static <C extends PipelineConfig, D> Checkpoints.State checkedState(Start start, Resolved<C> r, C cfg) {
-        Checkpoints.State state = start.checkpoint().state();
+    private static <C extends PipelineConfig> Checkpoints.State checkedState(RunLifecycle.Start start,
+                                                                           Checkpoints.State state, Resolved<C> r,
+                                                                           C cfg) {
         if (!state.architecture().equals(r.architecture())) {
             throw new StateConflictException("--resume " + start.resumeDir() + ": the config's model section "
                     + "differs from the checkpoint's architecture; resume with the run's own config");
@@ -208,28 +214,14 @@ public final class Launcher {
         return state;
     }
 
-    /** The run's config, overrides and opening summary (status running), with the backend. */
-    private static <C extends PipelineConfig, D> Summary openRun(Pipeline<C, D> p, RunDir run, Start start,
-                                                                Resolved<C> r, C cfg) {
-        Summary summary = RunRecord.open(run, new RunRecord.Origin(p.name(), start.source(), start.overrides(),
-                r.loaded(), cfg.seed(), start.resuming()));
-        Map<String, Object> backend = Backend.describe();
-        summary.put("backend", backend).put("threads", backend.get("threads"));
-        if (start.resuming() && start.checkpoint() == null) {
-            summary.put("restarted", Instant.now().toString());
-        }
-        summary.save();
-        return summary;
-    }
-
     /** A new network, or the checkpoint's (parameters and updater state), with the engine's fast paths. */
-    private static <C extends PipelineConfig, D> ComputationGraph model(Resolved<C> r, C cfg, Start start,
-                                                                     Checkpoints.State state) {
+    private static <C extends PipelineConfig> ComputationGraph model(Resolved<C> r, C cfg, Checkpoints.Readable ckpt,
+                                                                   Checkpoints.State state) {
         ComputationGraph g;
         if (state != null) {
-            g = Checkpoints.readGraph(start.checkpoint().entry().file(), cfg.train().engine());
-            LOG.info("model: resumed from {} (epoch {}, iteration {})", start.checkpoint().entry().file()
-                    .getFileName(), state.epoch(), state.iteration());
+            g = Checkpoints.readGraph(ckpt.entry().file(), cfg.train().engine());
+            LOG.info("model: resumed from {} (epoch {}, iteration {})", ckpt.entry().file().getFileName(),
+                    state.epoch(), state.iteration());
         } else {
             g = new ComputationGraph(r.graphConf());
             g.init();
@@ -239,35 +231,32 @@ public final class Launcher {
         return g;
     }
 
-    /** Trains (signals, progress, heartbeat) and records the outcome in summary.json; a failure marks it failed. */
-    private static <C extends PipelineConfig, D> Trainer.Result train(Pipeline<C, D> p, Context ctx, RunDir run,
-                                                                  Summary summary, ComputationGraph g,
-                                                                  Pipeline.Prepared<D> data, C cfg, Resolved<C> r,
-                                                                  Checkpoints.State state) {
+    /** Trains (progress, stats) and records the outcome in summary.json. */
+    private static <C extends PipelineConfig, D> RunLifecycle.Outcome fit(
+            RunLifecycle.Running<Resolved<C>, Ready<C, D>> run) {
+        Ready<C, D> ready = run.prepared();
+        C cfg = ready.resolved().config();
+        ComputationGraph g = ready.graph();
+        Summary summary = run.summary();
         Trainer.Result result;
         Map<String, Object> statsInfo = null;
-        try (StopSignal stop = StopSignal.install(); Progress progress = Progress.forConsole(ctx.quiet());
-             Liveness alive = Liveness.start(run.path());
-             RunStats stats = cfg.train().stats() ? RunStats.start(run, g, cfg.train().statsEvery()) : null) {
-            if (state == null) {
-                new dev.dlp.train.MetricsLog(run.path()).truncateAfter(0);   // a restart after a kill
+        try (Progress progress = Progress.forConsole(run.ctx().quiet());
+             RunStats stats = cfg.train().stats() ? RunStats.start(run.dir(), g, cfg.train().statsEvery()) : null) {
+            if (ready.state() == null) {
+                new dev.dlp.train.MetricsLog(run.dir().path()).truncateAfter(0);   // a restart after a kill
             }
-            result = Trainer.fit(new Trainer.Job(run, summary, g, data.train(), data.validator(), cfg.train(),
-                    cfg.checkpoint(), cfg.seed(), r.architecture(), state, progress, stop));
+            result = Trainer.fit(new Trainer.Job(run.dir(), summary, g, ready.data().train(), ready.data().validator(),
+                    cfg.train(), cfg.checkpoint(), cfg.seed(), ready.resolved().architecture(), ready.state(),
+                    progress, run.stop()));
             if (stats != null) {
                 statsInfo = stats.describe(result.wallSeconds());
             }
-        } catch (RuntimeException e) {
-            markFailed(summary, e);
-            throw e;
         }
         Map<String, Object> best = new LinkedHashMap<>();
         best.put("metric", cfg.train().earlyStopping().metric());
         best.put("value", Double.isNaN(result.bestMetric()) ? null : result.bestMetric());
         best.put("epoch", result.bestEpoch());
-        // (completed is said after the report; until then the run is still running)
-        String status = result.status().equals(Summary.COMPLETED) ? Summary.RUNNING : result.status();
-        summary.put("status", status).put("epochs_completed", result.epochsCompleted())
+        summary.put("epochs_completed", result.epochsCompleted())
                 .put("iterations", result.iterations()).put("final", result.lastRow()).put("best", best)
                 .put("early_stopped", result.earlyStopped())
                 .put("train_samples_per_sec", result.samplesPerSec()).put("train_wall_s", round(result.wallSeconds()))
@@ -280,20 +269,8 @@ public final class Launcher {
         if (statsInfo != null) {
             summary.put("stats", statsInfo);
         }
-        if (result.message() != null) {
-            summary.put("message", result.message());
-        }
-        summary.save();
-        return result;
-    }
-
-    /** summary.json says failed, with the error, if it can still be written (not on a full disk, say). */
-    private static void markFailed(Summary summary, RuntimeException e) {
-        try {
-            summary.put("status", Summary.FAILED).put("error", String.valueOf(e.getMessage())).save();
-        } catch (RuntimeException writeFailed) {
-            LOG.warn("summary.json not updated: {}", writeFailed.getMessage());
-        }
+        return new RunLifecycle.Outcome(result.status(), result.exitCode(), result.message(),
+                result.epochsCompleted() + " epochs, " + Math.round(result.samplesPerSec()) + " samples/s");
     }
 
     /** A run that ended without an exception but failed (diverged): exit 1 with its one-line message. */

@@ -4,9 +4,10 @@ import dev.dlp.config.ConfigException;
 import dev.dlp.config.ConfigLoader;
 import dev.dlp.nd4j.Backend;
 import dev.dlp.pipelines.Context;
+import dev.dlp.pipelines.RunLifecycle;
+import dev.dlp.pipelines.RunOptions;
 import dev.dlp.run.AtomicFiles;
 import dev.dlp.run.RunDir;
-import dev.dlp.run.RunRecord;
 import dev.dlp.run.Summary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,18 +123,91 @@ public final class ConvBasics {
     }
 
     public static int run(Options o, Context ctx) {
-        // phase 1: config
-        List<String> overrides = o.asOverrides();
-        ConfigLoader.Source source = ConfigLoader.resolve(o.config(), NAME);
-        ConfigLoader.Loaded<ConvBasicsConfig> loaded = ConfigLoader.load(source, overrides, ConvBasicsConfig.class,
-                ConvBasicsConfig.DEFAULTS);
-        ConvBasicsConfig cfg = loaded.value();
-        ConvBasicsConfig.Parsed parsed = cfg.validate();
-        LOG.info("config: {}{}", source.name(), overrides.isEmpty() ? "" : " with " + String.join(" ", overrides));
+        return RunLifecycle.run(new Job(o), new RunOptions(o.config(), o.asOverrides(), o.runsRoot(), o.runName(),
+                null, null), ctx);
+    }
 
-        // phase 2: input, and every combination checked before anything is written
-        Inputs.Input input = Inputs.load(cfg, ctx);
-        Plane x = input.plane();
+    /** The validated config and its parsed kernels and paddings (phase 1). */
+    record Resolved(ConfigLoader.Loaded<ConvBasicsConfig> loaded, ConvBasicsConfig.Parsed parsed)
+            implements RunLifecycle.Resolution {
+        @Override
+        public long seed() {
+            return loaded.value().seed();
+        }
+    }
+
+    /** Phase 2: the input and every combination, checked; {@code outputs} is filled by phase 4, one per case. */
+    record Ready(Inputs.Input input, List<Case> cases, List<Plane> outputs) {
+    }
+
+    /** The phases of a conv-basics run: the convolutions are its "training", the table and picture its report. */
+    private record Job(Options o) implements RunLifecycle.Job<Resolved, Ready> {
+        @Override
+        public String pipeline() {
+            return NAME;
+        }
+
+        @Override
+        public Resolved resolve(RunLifecycle.Start start) {
+            ConvBasicsConfig.Parsed[] parsed = new ConvBasicsConfig.Parsed[1];
+            ConfigLoader.Loaded<ConvBasicsConfig> loaded = RunLifecycle.load(start, ConvBasicsConfig.class,
+                    ConvBasicsConfig.DEFAULTS, c -> parsed[0] = c.validate());
+            return new Resolved(loaded, parsed[0]);
+        }
+
+        @Override
+        public Ready prepare(Resolved r, RunLifecycle.Start start, Context ctx) {
+            ConvBasicsConfig cfg = r.loaded().value();
+            Inputs.Input input = Inputs.load(cfg, ctx);
+            return new Ready(input, cases(cfg, r.parsed(), input.plane()), new ArrayList<>());
+        }
+
+        @Override
+        public RunDir newRunDir(RunOptions options) {
+            return o.out() == null ? RunLifecycle.Job.super.newRunDir(options) : RunDir.open(outputDir(o.out()));
+        }
+
+        @Override
+        public void opened(Summary summary, Resolved r, Ready ready) {
+            summary.put("input", ready.input().description()).put("combinations", ready.cases().size());
+        }
+
+        @Override
+        public RunLifecycle.Outcome train(RunLifecycle.Running<Resolved, Ready> run) {
+            long t = System.nanoTime();
+            Backend.init(0);
+            Plane x = run.prepared().input().plane();
+            for (Case c : run.prepared().cases()) {
+                Plane y = Conv2d.apply(x, c.kernel(), c.padding(), c.stride(), c.dilation());
+                if (y.height() != c.outSize(x.height()) || y.width() != c.outSize(x.width())) {
+                    LOG.warn("{}: the op's output {} differs from the formula's {}x{}", c, y.shape(),
+                            c.outSize(x.height()), c.outSize(x.width()));
+                }
+                run.prepared().outputs().add(y);
+            }
+            LOG.info("convolve: {} combinations ({} ms)", run.prepared().cases().size(),
+                    (System.nanoTime() - t) / 1_000_000);
+            return RunLifecycle.Outcome.completed(run.prepared().cases().size() + " combinations");
+        }
+
+        @Override
+        public void report(RunLifecycle.Running<Resolved, Ready> run) {
+            Ready ready = run.prepared();
+            Plane x = ready.input().plane();
+            String table = table(ready.input(), ready.cases(), ready.outputs())
+                    + flipNotes(x, ready.cases(), ready.outputs());
+            run.ctx().out().print(table);
+            AtomicFiles.writeString(run.dir().resolve("shapes.txt"), table);
+            Path png = run.dir().resolve(NAME + ".png");
+            ConvBasicsPicture.write(png, ready.input(), ready.cases(), ready.outputs(),
+                    run.resolved().parsed().paddings().size());
+            run.summary().put("picture", png.getFileName().toString());
+            run.ctx().out().println("wrote " + png);
+        }
+    }
+
+    /** Every (kernel, stride, padding) of the config, after checking that each kernel fits the padded input. */
+    private static List<Case> cases(ConvBasicsConfig cfg, ConvBasicsConfig.Parsed parsed, Plane x) {
         List<Case> cases = new ArrayList<>();
         for (int i = 0; i < parsed.kernels().size(); i++) {
             Kernels.Kernel k = parsed.kernels().get(i);
@@ -146,40 +220,7 @@ public final class ConvBasics {
                 }
             }
         }
-
-        // phase 3: run directory
-        long started = System.nanoTime();
-        Path dir = outputDir(o);
-        Summary summary = RunRecord.open(RunDir.open(dir), new RunRecord.Origin(NAME, source, overrides, loaded,
-                cfg.seed(), false));
-        summary.put("input", input.description()).put("combinations", cases.size()).save();
-        ctx.out().println("run: " + dir);
-
-        // phase 4: convolve
-        long t = System.nanoTime();
-        Backend.init(0);
-        List<Plane> outputs = new ArrayList<>();
-        for (Case c : cases) {
-            Plane y = Conv2d.apply(x, c.kernel(), c.padding(), c.stride(), c.dilation());
-            if (y.height() != c.outSize(x.height()) || y.width() != c.outSize(x.width())) {
-                LOG.warn("{}: the op's output {} differs from the formula's {}x{}", c, y.shape(),
-                        c.outSize(x.height()), c.outSize(x.width()));
-            }
-            outputs.add(y);
-        }
-        LOG.info("convolve: {} combinations ({} ms)", cases.size(), (System.nanoTime() - t) / 1_000_000);
-
-        // phase 5: report
-        String table = table(input, cases, outputs) + flipNotes(x, cases, outputs);
-        ctx.out().print(table);
-        AtomicFiles.writeString(dir.resolve("shapes.txt"), table);
-        Path png = dir.resolve(NAME + ".png");
-        ConvBasicsPicture.write(png, input, cases, outputs, parsed.paddings().size());
-        summary.put("status", Summary.COMPLETED);
-        RunRecord.close(summary, started);
-        ctx.out().println("wrote " + png);
-        ctx.out().flush();
-        return 0;
+        return cases;
     }
 
     /** A kernel that does not fit into the padded input is bad input (the op would have no output). */
@@ -198,14 +239,11 @@ public final class ConvBasics {
         }
     }
 
-    private static Path outputDir(Options o) {
-        if (o.out() == null) {
-            return RunDir.create(o.runsRoot(), NAME, o.runName()).path();
-        }
+    private static Path outputDir(Path out) {
         try {
-            return Files.createDirectories(o.out());
+            return Files.createDirectories(out);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create --out " + o.out() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create --out " + out + ": " + e.getMessage(), e);
         }
     }
 

@@ -212,33 +212,8 @@ public final class Seq2SeqPipeline implements Pipeline<Seq2SeqConfig, Seq2SeqPip
         }
         summary.put("heldout", h);
         summary.mainMetric("heldout_exact_match", a.exact(), true);
-        try {
-            AtomicFiles.writeString(run.resolve(VOCAB_FILE), ConfigLoader.json().writeValueAsString(Map.of(
-                    "tokens", data.vocab().tokens(), "word_targets", data.vocab().wordTargets(),
-                    "reverse_source", data.vocab().reverseSource(), "max_length", data.maxLength())) + "\n");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        int width = Math.max(12, heldout.stream().limit(200).mapToInt(p -> Math.max(p.source().length(),
-                p.target().length())).max().orElse(12) + 2);
-        String row = "%-" + width + "s %-" + width + "s %-" + width + "s %s%n";
-        StringBuilder samples = new StringBuilder(String.format(Locale.ROOT, row, "input", "target", "greedy", "ok"));
-        int shown = 0;
-        java.util.Set<String> right = new java.util.HashSet<>();   // sources whose output matches one reference
-        heldout.forEach(p -> {
-            if (a.predictions().get(p.source()).equals(p.target())) {
-                right.add(p.source());
-            }
-        });
-        for (Pairs.Pair p : heldout) {   // the first 20, then up to 10 mistakes
-            String pred = a.predictions().get(p.source());
-            boolean ok = right.contains(p.source());
-            if (shown < 20 || !ok && shown < 30) {
-                samples.append(String.format(Locale.ROOT, row, p.source(), p.target(), pred, ok ? "yes" : "NO"));
-                shown++;
-            }
-        }
-        AtomicFiles.writeString(run.resolve("samples.txt"), samples.toString());
+        writeVocab(run, data);
+        AtomicFiles.writeString(run.resolve("samples.txt"), samples(heldout, a));
         Charts.curves(run.resolve("curves.png"), new MetricsLog(run.path()).rows(), List.of(
                 new Charts.Panel("loss (teacher forcing)", "cross-entropy", List.of("train_loss", "val_loss")),
                 new Charts.Panel("held-out accuracy (greedy decoding)", "accuracy",
@@ -251,5 +226,43 @@ public final class Seq2SeqPipeline implements Pipeline<Seq2SeqConfig, Seq2SeqPip
             ctx.out().printf(Locale.ROOT, "held-out, beam %d: exact match %.4f; WER %.4f, PER %.4f%n",
                     cfg.decode().beam(), beam.exact(), beam.wer(), beam.per());
         }
+    }
+
+    /** The run's vocabulary and source handling, what {@code dlp seq2seq predict} reads back. */
+    private static void writeVocab(RunDir run, Data data) {
+        try {
+            AtomicFiles.writeString(run.resolve(VOCAB_FILE), ConfigLoader.json().writeValueAsString(Map.of(
+                    "tokens", data.vocab().tokens(), "word_targets", data.vocab().wordTargets(),
+                    "reverse_source", data.vocab().reverseSource(), "max_length", data.maxLength())) + "\n");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * samples.txt: the first 20 held-out pairs, then up to 10 mistakes; a source is right when its output matches
+     * any of its references.
+     */
+    private static String samples(List<Pairs.Pair> heldout, Accuracy a) {
+        int width = Math.max(12, heldout.stream().limit(200).mapToInt(p -> Math.max(p.source().length(),
+                p.target().length())).max().orElse(12) + 2);
+        String row = "%-" + width + "s %-" + width + "s %-" + width + "s %s%n";
+        StringBuilder samples = new StringBuilder(String.format(Locale.ROOT, row, "input", "target", "greedy", "ok"));
+        java.util.Set<String> right = new java.util.HashSet<>();
+        heldout.forEach(p -> {
+            if (a.predictions().get(p.source()).equals(p.target())) {
+                right.add(p.source());
+            }
+        });
+        int shown = 0;
+        for (Pairs.Pair p : heldout) {
+            boolean ok = right.contains(p.source());
+            if (shown < 20 || !ok && shown < 30) {
+                samples.append(String.format(Locale.ROOT, row, p.source(), p.target(), a.predictions().get(p.source()),
+                        ok ? "yes" : "NO"));
+                shown++;
+            }
+        }
+        return samples.toString();
     }
 }

@@ -5,21 +5,21 @@ import dev.dlp.config.ConfigLoader;
 import dev.dlp.data.DataException;
 import dev.dlp.nd4j.Backend;
 import dev.dlp.pipelines.Context;
+import dev.dlp.pipelines.RunLifecycle;
+import dev.dlp.pipelines.RunOptions;
 import dev.dlp.run.AtomicFiles;
-import dev.dlp.run.Liveness;
 import dev.dlp.run.RunDir;
-import dev.dlp.run.RunRecord;
 import dev.dlp.run.Summary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -77,64 +77,74 @@ public final class Skipgram {
                 long rawTokens, int rawSentences, double seconds) {
     }
 
-    public static int run(Options o, Context ctx) throws InterruptedException {
-        long started = System.nanoTime();
-        // phase 1: config
-        List<String> overrides = o.asOverrides();
-        RunDir resumed = o.resume() == null ? null : RunDir.toResume(o.resume());
-        if (resumed == null) {
-            RunDir.checkName(o.runName());
-            RunDir.checkRoot(o.runsRoot());
+    /** The validated config (phase 1). */
+    record Resolved(ConfigLoader.Loaded<SkipgramConfig> loaded) implements RunLifecycle.Resolution {
+        SkipgramConfig config() {
+            return loaded.value();
         }
-        ConfigLoader.Source source = resumed != null && o.config() == null
-                ? new ConfigLoader.Source(resumed.configFile().toString(), resumed.configFile(), null)
-                : ConfigLoader.resolve(o.config(), NAME);
-        ConfigLoader.Loaded<SkipgramConfig> loaded = ConfigLoader.load(source, overrides, SkipgramConfig.class,
-                SkipgramConfig.DEFAULTS);
-        SkipgramConfig cfg = loaded.value();
-        try {
-            cfg.validate();
-        } catch (ConfigException e) {
-            throw e.in(source.name());
+
+        @Override
+        public long seed() {
+            return config().seed();
         }
-        LOG.info("config: {}{}", source.name(), overrides.isEmpty() ? "" : " with " + String.join(" ", overrides));
+    }
 
-        // phase 2: corpus and vocabulary, before anything is written
-        Data d = load(cfg, ctx);
-        WordVocab vocab = d.vocab();
-        LOG.info(String.format(Locale.ROOT, "data: %s: %,d tokens in %,d sentences; vocabulary %,d words "
-                        + "(min_count %d) covering %,d tokens (%.2f s)", d.description(), d.rawTokens(),
-                d.rawSentences(), vocab.size(), cfg.vocab().minCount(), vocab.totalCount(), d.seconds()));
+    /** Phase 2: the corpus and its vocabulary, the trainer (restored from a checkpoint when resuming). */
+    record Ready(Data data, SkipgramTrainer trainer, SkipgramCheckpoints.State from, int threads) {
+    }
 
-        SkipgramCheckpoints.State from = resumed == null ? null : checkpoint(resumed, vocab);
+    public static int run(Options o, Context ctx) {
+        return RunLifecycle.run(new Job(), new RunOptions(o.config(), o.asOverrides(), o.runsRoot(), o.runName(),
+                null, o.resume()), ctx);
+    }
 
-        // phase 3: run directory
-        RunDir run = resumed != null ? resumed : RunDir.create(o.runsRoot(), NAME, o.runName());
-        int threads = cfg.train().effectiveThreads();
-        Summary summary = RunRecord.open(run, new RunRecord.Origin(NAME, source, overrides, loaded, cfg.seed(),
-                resumed != null));
-        summary.put("corpus", d.description()).put("tokens", d.rawTokens())
-                .put("sentences", d.rawSentences()).put("vocab", vocab.size())
-                .put("vocab_tokens", vocab.totalCount()).put("threads", threads).save();
-        ctx.out().println("run: " + run);
-        ctx.out().flush();
-        try (dev.dlp.train.StopSignal stop = dev.dlp.train.StopSignal.install();
-             Liveness alive = Liveness.start(run.path())) {
-            try {
-                int code = trainAndWrite(cfg, d, threads, run, summary, ctx, stop, from);
-                RunRecord.close(summary, started);
-                return code;
-            } catch (InterruptedException e) {
-                // Ctrl-C / SIGTERM: the epoch in progress is lost; the last epoch's checkpoint stays
-                String msg = e.getMessage() + "; continue with --resume " + run;
-                summary.put("status", Summary.INTERRUPTED).put("message", msg);
-                RunRecord.close(summary, started);
-                LOG.warn(msg);
-                return stop.requested() ? stop.exitCode() : 130;
-            } catch (RuntimeException e) {
-                summary.put("status", Summary.FAILED).put("error", String.valueOf(e.getMessage())).save();
-                throw e;
+    /** The phases of a skip-gram run. */
+    private static final class Job implements RunLifecycle.Job<Resolved, Ready> {
+        @Override
+        public String pipeline() {
+            return NAME;
+        }
+
+        @Override
+        public Resolved resolve(RunLifecycle.Start start) {
+            return new Resolved(RunLifecycle.load(start, SkipgramConfig.class, SkipgramConfig.DEFAULTS,
+                    SkipgramConfig::validate));
+        }
+
+        @Override
+        public Ready prepare(Resolved r, RunLifecycle.Start start, Context ctx) {
+            SkipgramConfig cfg = r.config();
+            Data d = load(cfg, ctx);
+            WordVocab vocab = d.vocab();
+            LOG.info(String.format(Locale.ROOT, "data: %s: %,d tokens in %,d sentences; vocabulary %,d words "
+                            + "(min_count %d) covering %,d tokens (%.2f s)", d.description(), d.rawTokens(),
+                    d.rawSentences(), vocab.size(), cfg.vocab().minCount(), vocab.totalCount(), d.seconds()));
+            SkipgramCheckpoints.State from = start.resuming() ? checkpoint(start.resumeDir(), vocab) : null;
+            SkipgramTrainer trainer = d.stream() != null
+                    ? new SkipgramTrainer(d.stream(), vocab, cfg.train(), cfg.vocab().sample(), cfg.seed())
+                    : new SkipgramTrainer(d.corpus(), vocab, cfg.train(), cfg.vocab().sample(), cfg.seed());
+            if (from != null) {
+                trainer.restore(from);
             }
+            return new Ready(d, trainer, from, cfg.train().effectiveThreads());
+        }
+
+        @Override
+        public void opened(Summary summary, Resolved r, Ready ready) {
+            Data d = ready.data();
+            summary.put("corpus", d.description()).put("tokens", d.rawTokens())
+                    .put("sentences", d.rawSentences()).put("vocab", d.vocab().size())
+                    .put("vocab_tokens", d.vocab().totalCount()).put("threads", ready.threads());
+        }
+
+        @Override
+        public RunLifecycle.Outcome train(RunLifecycle.Running<Resolved, Ready> run) throws InterruptedException {
+            return Skipgram.train(run);
+        }
+
+        @Override
+        public void report(RunLifecycle.Running<Resolved, Ready> run) {
+            Skipgram.report(run);
         }
     }
 
@@ -156,28 +166,24 @@ public final class Skipgram {
         return s;
     }
 
-    private static int trainAndWrite(SkipgramConfig cfg, Data d, int threads, RunDir run, Summary summary,
-                                     Context ctx, dev.dlp.train.StopSignal stop, SkipgramCheckpoints.State from)
-            throws InterruptedException {
+    /** Phase 4: the epochs, a checkpoint and the probe words' neighbours after each. */
+    private static RunLifecycle.Outcome train(RunLifecycle.Running<Resolved, Ready> run) throws InterruptedException {
+        SkipgramConfig cfg = run.resolved().config();
+        Ready ready = run.prepared();
+        Data d = ready.data();
         WordVocab vocab = d.vocab();
-        // phase 4: train
         List<Integer> probes = probeIds(cfg, vocab);
         LOG.info("train: skip-gram, {} dims, window {}, {} negatives, {} epochs, lr {} -> {}, sample {}, "
                         + "{} threads", cfg.train().dims(), cfg.train().window(), cfg.train().negative(),
-                cfg.train().epochs(), cfg.train().lr(), cfg.train().minLr(), cfg.vocab().sample(), threads);
-        SkipgramTrainer trainer = d.stream() != null
-                ? new SkipgramTrainer(d.stream(), vocab, cfg.train(), cfg.vocab().sample(), cfg.seed())
-                : new SkipgramTrainer(d.corpus(), vocab, cfg.train(), cfg.vocab().sample(), cfg.seed());
-        trainer.stopWhen(stop::requested);
-        if (from != null) {
-            trainer.restore(from);
-        }
-        SkipgramCheckpoints ckpts = new SkipgramCheckpoints(run.path());
+                cfg.train().epochs(), cfg.train().lr(), cfg.train().minLr(), cfg.vocab().sample(), ready.threads());
+        SkipgramTrainer trainer = ready.trainer();
+        trainer.stopWhen(run.stop()::requested);
+        SkipgramCheckpoints ckpts = new SkipgramCheckpoints(run.dir().path());
         long fingerprint = SkipgramCheckpoints.fingerprint(vocab);
         Map<String, String> lastNeighbours = new LinkedHashMap<>();
-        double trainSeconds = trainer.train(threads, (epoch, t) -> {
+        double trainSeconds = trainer.train(ready.threads(), (epoch, t) -> {
             ckpts.save(new SkipgramCheckpoints.State(epoch + 1, t.wordsDone(), fingerprint, t.dims, t.syn0, t.syn1));
-            summary.put("epochs_completed", epoch + 1).save();
+            run.summary().put("epochs_completed", epoch + 1).save();
             if (probes.isEmpty()) {
                 return;
             }
@@ -188,37 +194,41 @@ public final class Skipgram {
                 LOG.info("  {} -> {}", vocab.word(id), line);
             }
         });
-        long words = d.rawTokens() * (cfg.train().epochs() - (from == null ? 0 : from.epochsDone()));
+        long words = d.rawTokens() * (cfg.train().epochs() - (ready.from() == null ? 0 : ready.from().epochsDone()));
         double wps = words / trainSeconds;
         double wpsWithVocab = words / (trainSeconds + d.seconds());
+        run.summary().put("train_seconds", round(trainSeconds)).put("vocab_seconds", round(d.seconds()))
+                .put("words_per_sec", Math.round(wps)).put("words_per_sec_with_vocab", Math.round(wpsWithVocab))
+                .put("probe_neighbours", lastNeighbours);
+        PrintWriter out = run.ctx().out();
+        out.printf(Locale.ROOT, "corpus: %s, %d tokens, %d sentences%n", d.description(), d.rawTokens(),
+                d.rawSentences());
+        out.printf(Locale.ROOT, "vocab: %d words (min_count %d)%n", vocab.size(), cfg.vocab().minCount());
+        out.printf(Locale.ROOT, "train: %d epochs in %.2f s, %.0f words/s (%.0f with vocabulary building), "
+                + "%d threads%n", cfg.train().epochs(), trainSeconds, wps, wpsWithVocab, ready.threads());
+        for (Map.Entry<String, String> e : lastNeighbours.entrySet()) {
+            out.println("  " + e.getKey() + " -> " + e.getValue());
+        }
+        return RunLifecycle.Outcome.completed(String.format(Locale.ROOT, "%d epochs, %.0f words/s",
+                cfg.train().epochs(), wps));
+    }
 
-        // phase 5: outputs
+    /** Phase 5: vectors.txt, vocab.tsv and the t-SNE map. */
+    private static void report(RunLifecycle.Running<Resolved, Ready> run) {
+        SkipgramConfig cfg = run.resolved().config();
+        Ready ready = run.prepared();
+        WordVocab vocab = ready.data().vocab();
         String[] names = words(vocab);
-        Vectors.write(run.resolve(Vectors.FILE), names, trainer.syn0, trainer.dims);
-        AtomicFiles.write(run.resolve("vocab.tsv"), tmp -> {
+        Vectors.write(run.dir().resolve(Vectors.FILE), names, ready.trainer().syn0, ready.trainer().dims);
+        AtomicFiles.write(run.dir().resolve("vocab.tsv"), tmp -> {
             try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 for (int i = 0; i < vocab.size(); i++) {
                     w.write(vocab.word(i) + "\t" + vocab.count(i) + "\n");
                 }
             }
         });
-        summary.put("train_seconds", round(trainSeconds)).put("vocab_seconds", round(d.seconds()))
-                .put("words_per_sec", Math.round(wps)).put("words_per_sec_with_vocab", Math.round(wpsWithVocab))
-                .put("probe_neighbours", lastNeighbours).save();
-        tsne(cfg, d, trainer, names, threads, run);
-        summary.put("status", Summary.COMPLETED).put("finished", Instant.now().toString()).save();
-
-        ctx.out().printf(Locale.ROOT, "corpus: %s, %d tokens, %d sentences%n", d.description(),
-                d.rawTokens(), d.rawSentences());
-        ctx.out().printf(Locale.ROOT, "vocab: %d words (min_count %d)%n", vocab.size(), cfg.vocab().minCount());
-        ctx.out().printf(Locale.ROOT, "train: %d epochs in %.2f s, %.0f words/s (%.0f with vocabulary building), "
-                + "%d threads%n", cfg.train().epochs(), trainSeconds, wps, wpsWithVocab, threads);
-        for (Map.Entry<String, String> e : lastNeighbours.entrySet()) {
-            ctx.out().println("  " + e.getKey() + " -> " + e.getValue());
-        }
-        ctx.out().println("wrote " + run.resolve(Vectors.FILE));
-        ctx.out().flush();
-        return 0;
+        tsne(cfg, ready.data(), ready.trainer(), names, ready.threads(), run.dir());
+        run.ctx().out().println("wrote " + run.dir().resolve(Vectors.FILE));
     }
 
     /** The vocabulary ids of the probe words (those not in it are skipped, with a warning). */
