@@ -177,16 +177,20 @@ public final class ConvBasics {
             long t = System.nanoTime();
             Backend.init(0);
             Plane x = run.prepared().input().plane();
+            int mismatches = 0;
             for (Case c : run.prepared().cases()) {
                 Plane y = Conv2d.apply(x, c.kernel(), c.padding(), c.stride(), c.dilation());
                 if (y.height() != c.outSize(x.height()) || y.width() != c.outSize(x.width())) {
                     LOG.warn("{}: the op's output {} differs from the formula's {}x{}", c, y.shape(),
                             c.outSize(x.height()), c.outSize(x.width()));
+                    mismatches++;
                 }
                 run.prepared().outputs().add(y);
             }
             LOG.info("convolve: {} combinations ({} ms)", run.prepared().cases().size(),
                     (System.nanoTime() - t) / 1_000_000);
+            // the main metric: combinations whose output shape differs from the formula's (0 on every ND4J tested)
+            run.summary().mainMetric("shape_mismatches", mismatches, false);
             return RunLifecycle.Outcome.completed(run.prepared().cases().size() + " combinations");
         }
 

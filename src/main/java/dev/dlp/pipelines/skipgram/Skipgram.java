@@ -183,7 +183,11 @@ public final class Skipgram {
         Map<String, String> lastNeighbours = new LinkedHashMap<>();
         double trainSeconds = trainer.train(ready.threads(), (epoch, t) -> {
             ckpts.save(new SkipgramCheckpoints.State(epoch + 1, t.wordsDone(), fingerprint, t.dims, t.syn0, t.syn1));
-            run.summary().put("epochs_completed", epoch + 1).save();
+            run.summary().put("epochs_completed", epoch + 1);
+            if (!Double.isNaN(t.lastLoss())) {
+                run.summary().mainMetric("sampled_loss", t.lastLoss(), false);
+            }
+            run.summary().save();
             if (probes.isEmpty()) {
                 return;
             }
@@ -195,8 +199,8 @@ public final class Skipgram {
             }
         });
         long words = d.rawTokens() * (cfg.train().epochs() - (ready.from() == null ? 0 : ready.from().epochsDone()));
-        double wps = words / trainSeconds;
-        double wpsWithVocab = words / (trainSeconds + d.seconds());
+        double wps = words == 0 ? 0 : words / trainSeconds;   // 0 words: a resumed run that was already complete
+        double wpsWithVocab = words == 0 ? 0 : words / (trainSeconds + d.seconds());
         run.summary().put("train_seconds", round(trainSeconds)).put("vocab_seconds", round(d.seconds()))
                 .put("words_per_sec", Math.round(wps)).put("words_per_sec_with_vocab", Math.round(wpsWithVocab))
                 .put("probe_neighbours", lastNeighbours);
@@ -205,7 +209,8 @@ public final class Skipgram {
                 d.rawSentences());
         out.printf(Locale.ROOT, "vocab: %d words (min_count %d)%n", vocab.size(), cfg.vocab().minCount());
         out.printf(Locale.ROOT, "train: %d epochs in %.2f s, %.0f words/s (%.0f with vocabulary building), "
-                + "%d threads%n", cfg.train().epochs(), trainSeconds, wps, wpsWithVocab, ready.threads());
+                + "%d threads; sampled loss %.4f%n", cfg.train().epochs(), trainSeconds, wps, wpsWithVocab,
+                ready.threads(), trainer.lastLoss());
         for (Map.Entry<String, String> e : lastNeighbours.entrySet()) {
             out.println("  " + e.getKey() + " -> " + e.getValue());
         }

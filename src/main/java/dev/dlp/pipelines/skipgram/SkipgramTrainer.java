@@ -62,6 +62,10 @@ final class SkipgramTrainer {
     private final long totalWords;
     /** The first epoch to train (after a resume). */
     private int startEpoch;
+    /** The loss on a fixed sample of pairs, drawn when training starts (null: no sentence of two tokens). */
+    private SampledLoss sampled;
+    /** The sampled loss after the last epoch trained, NaN before. */
+    private double lastLoss = Double.NaN;
     /** Polled by the workers between sentences: Ctrl-C / SIGTERM ends the epoch early. */
     private volatile java.util.function.BooleanSupplier stop = () -> false;
 
@@ -135,6 +139,7 @@ final class SkipgramTrainer {
     double train(int threads, EpochListener listener) throws InterruptedException {
         int n = Math.max(1, corpus == null ? threads : Math.min(threads, corpus.sentences()));
         int[] chunks = corpus == null ? null : chunks();
+        sampled = SampledLoss.draw(sampleText(), cfg.window(), cfg.negative(), negThreshold, negAlias, seed);
         double seconds = 0;
         for (int epoch = startEpoch; epoch < cfg.epochs(); epoch++) {
             long t0 = System.nanoTime();
@@ -173,13 +178,47 @@ final class SkipgramTrainer {
             }
             double s = (System.nanoTime() - t0) / 1e9;
             seconds += s;
-            LOG.info(String.format(Locale.ROOT, "epoch %d/%d: %.2f s, %.0f words/s, lr %.5f", epoch + 1, cfg.epochs(),
-                    s, epochTokens() / s, lr(wordsDone.get())));
+            lastLoss = sampled == null ? Double.NaN : sampled.loss(syn0, syn1, dims);
+            LOG.info(String.format(Locale.ROOT, "epoch %d/%d: %.2f s, %.0f words/s, lr %.5f, sampled loss %.4f",
+                    epoch + 1, cfg.epochs(), s, epochTokens() / s, lr(wordsDone.get()), lastLoss));
             if (listener != null) {
                 listener.epochDone(epoch, this);
             }
         }
         return seconds;
+    }
+
+    /** The sampled loss after the last epoch trained (NaN before the first, or without a sample). */
+    double lastLoss() {
+        return lastLoss;
+    }
+
+    /** The text the loss's pairs come from: the corpus in memory, or a streamed corpus's first blocks. */
+    private Corpus.Block sampleText() {
+        if (corpus != null) {
+            return new Corpus.Block(corpus.tokens(), corpus.sentenceStarts());
+        }
+        java.util.List<Corpus.Block> first = new java.util.ArrayList<>();
+        try {
+            stream.stream(first::add, () -> first.size() >= 20);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        int tokens = first.stream().mapToInt(b -> b.tokens().length).sum();
+        int sentences = first.stream().mapToInt(Corpus.Block::sentences).sum();
+        int[] t = new int[tokens];
+        int[] starts = new int[sentences + 1];
+        int at = 0;
+        int si = 0;
+        for (Corpus.Block b : first) {
+            for (int i = 0; i < b.sentences(); i++) {
+                starts[si++] = at + b.starts()[i];
+            }
+            System.arraycopy(b.tokens(), 0, t, at, b.tokens().length);
+            at += b.tokens().length;
+        }
+        starts[si] = at;
+        return new Corpus.Block(t, starts);
     }
 
     /** Blocks per worker the reader may run ahead by: memory is bounded by this many blocks, not by the corpus. */

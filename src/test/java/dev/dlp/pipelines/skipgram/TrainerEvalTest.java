@@ -77,6 +77,36 @@ public class TrainerEvalTest {
         assertTrue(same / ns > cross / nc + 0.3, "same-topic " + same / ns + " vs cross-topic " + cross / nc);
     }
 
+    /**
+     * The sampled loss: with untrained output vectors (zero) every term is log 2; training on a two-topic corpus
+     * brings it well below, and it reports after every epoch.
+     */
+    @Test
+    void sampledLossStartsAtLogTwoPerTermAndFallsWithTraining() throws Exception {
+        String text = topicCorpus(400, 5);
+        Corpus.Counted c = new Corpus.Counted();
+        Corpus.readPlain(new java.io.StringReader(text), true, 1000, c);
+        WordVocab v = WordVocab.build(c, 1);
+        Corpus.Encoded e = Corpus.encode(c, v);
+        WordVocab.Alias alias = v.negativesAlias();
+        SampledLoss loss = SampledLoss.draw(new Corpus.Block(e.tokens(), e.sentenceStarts()), 3, 5,
+                alias.threshold(), alias.alias(), 1);
+        assertEquals(SampledLoss.PAIRS, loss.pairs());
+        float[] syn0 = new float[v.size() * 16];
+        java.util.Arrays.fill(syn0, 0.1f);
+        double untrained = loss.loss(syn0, new float[v.size() * 16], 16);
+        // 1 + 5 terms of log 2, less the negatives that hit the pair's own word (1 in 30 words here)
+        assertTrue(untrained > 5.5 * Math.log(2) && untrained <= 6 * Math.log(2) + 1e-9, "untrained " + untrained);
+        SkipgramTrainer t = new SkipgramTrainer(e, v, new SkipgramConfig.SgnsConfig(16, 3, 5, 3, 0.025, 1e-4, 1), 0, 1);
+        java.util.List<Double> perEpoch = new java.util.ArrayList<>();
+        t.train(1, (epoch, tr) -> perEpoch.add(tr.lastLoss()));
+        assertEquals(3, perEpoch.size());
+        assertTrue(perEpoch.get(2) < 0.8 * untrained, "after training " + perEpoch);
+        assertEquals(SampledLoss.softplus(0), Math.log(2), 1e-12);
+        assertEquals(SampledLoss.softplus(800), 800, 1e-9);
+        assertEquals(SampledLoss.softplus(-800), 0, 1e-12);
+    }
+
     @Test
     void oneThreadIsBitReproducible() throws Exception {
         String text = topicCorpus(200, 1);
