@@ -9,12 +9,16 @@ import org.nd4j.linalg.learning.config.Adam;
 /**
  * Adam as libnd4j's {@code adam_updater} computes it, in float:
  * {@code m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g²; g = m a / (sqrt(v) + eps)} with
- * {@code a = lr sqrt(1 - b2^(t+1)) / (1 - b1^(t+1))}. The gradient and both state blocks are copied to the heap
- * in one bulk copy each, updated in a loop the JIT vectorises, and copied back. Arrays that are not contiguous
+ * {@code a = lr sqrt(1 - b2^(t+1)) / (1 - b1^(t+1))}. With the Vector API ({@link Simd}) the pass runs in ND4J's own
+ * memory ({@link NativeSimd}); without it the gradient and both state blocks are copied to the heap in one bulk copy
+ * each, updated in a loop the JIT vectorises, and copied back (the same arithmetic, bit for bit). Arrays that are not contiguous
  * float blocks go to DL4J's op. {@link dev.dlp.fast.GraphUpdater} folds DL4J's minibatch division into the same
  * pass.
  */
 public class FastAdamUpdater extends AdamUpdater {
+    /** Passes that ran on {@link NativeSimd} in ND4J's memory (tests assert that path ran). */
+    static final java.util.concurrent.atomic.LongAdder NATIVE_PASSES = new java.util.concurrent.atomic.LongAdder();
+
     private float[] g = new float[0];
     private float[] m = new float[0];
     private float[] v = new float[0];
@@ -57,6 +61,15 @@ public class FastAdamUpdater extends AdamUpdater {
             throw new IllegalArgumentException("not a contiguous float gradient of the state's length");
         }
         int n = (int) gradient.length();
+        Adam a = getConfig();
+        float lr = (float) a.getLearningRate(iteration, epoch);
+        if (Simd.AVAILABLE) {
+            NativeSimd.adam(HostArrays.bytes(gradient), HostArrays.bytes(getM()), HostArrays.bytes(getV()), n,
+                    1f / divisor, alpha(lr, (float) a.getBeta1(), (float) a.getBeta2(), (float) a.getEpsilon(),
+                            iteration), (float) a.getBeta1(), (float) a.getBeta2(), (float) a.getEpsilon());
+            NATIVE_PASSES.increment();
+            return;
+        }
         if (g.length < n) {
             g = new float[n];
             m = new float[n];
@@ -65,12 +78,19 @@ public class FastAdamUpdater extends AdamUpdater {
         HostArrays.read(gradient, g);
         HostArrays.read(getM(), m);
         HostArrays.read(getV(), v);
-        Adam a = getConfig();
-        update(g, m, v, n, 1f / divisor, (float) a.getLearningRate(iteration, epoch), (float) a.getBeta1(),
+        update(g, m, v, n, 1f / divisor, lr, (float) a.getBeta1(),
                 (float) a.getBeta2(), (float) a.getEpsilon(), iteration);
         HostArrays.write(g, gradient);
         HostArrays.write(m, getM());
         HostArrays.write(v, getV());
+    }
+
+    /** The bias-corrected step size of iteration {@code iteration} (libnd4j's, with its fallback to eps). */
+    static float alpha(float lr, float beta1, float beta2, float eps, int iteration) {
+        float beta1T = (float) Math.pow(beta1, iteration + 1);
+        float beta2T = (float) Math.pow(beta2, iteration + 1);
+        float alpha = (float) (lr * Math.sqrt(1.0 - beta2T) / (1.0 - beta1T));
+        return Float.isNaN(alpha) || Float.isInfinite(alpha) || alpha == 0 ? eps : alpha;
     }
 
     /**
@@ -79,12 +99,7 @@ public class FastAdamUpdater extends AdamUpdater {
      */
     static void update(float[] g, float[] m, float[] v, int n, float scale, float lr, float beta1, float beta2,
                        float eps, int iteration) {
-        float beta1T = (float) Math.pow(beta1, iteration + 1);
-        float beta2T = (float) Math.pow(beta2, iteration + 1);
-        float alpha = (float) (lr * Math.sqrt(1.0 - beta2T) / (1.0 - beta1T));
-        if (Float.isNaN(alpha) || Float.isInfinite(alpha) || alpha == 0) {
-            alpha = eps;
-        }
+        float alpha = alpha(lr, beta1, beta2, eps, iteration);
         float c1 = 1 - beta1;
         float c2 = 1 - beta2;
         for (int i = 0; i < n; i++) {

@@ -6,11 +6,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * DL4J's {@code NegativeGradientStepFunction} ({@code params -= update}) as one Java pass over bulk copies of both
- * arrays. Why: the ND4J {@code subi} it runs costs ~30 µs per step in op construction and bookkeeping, more than the
+ * arrays (in ND4J's own memory with the Vector API, {@link Simd}). Why: the ND4J {@code subi} it runs costs ~30 µs per step in op construction and bookkeeping, more than the
  * whole Adam pass on a small model (profiled on MNIST softmax regression, 7,850 parameters). Arrays that are not
  * contiguous floats of the same length go to {@code subi}.
  */
 public final class JavaStep implements StepFunction {
+    /** Steps that ran on {@link NativeSimd} in ND4J's memory (tests assert that path ran). */
+    static final java.util.concurrent.atomic.LongAdder NATIVE_PASSES = new java.util.concurrent.atomic.LongAdder();
+
     private float[] x = new float[0];
     private float[] d = new float[0];
 
@@ -24,6 +27,11 @@ public final class JavaStep implements StepFunction {
         long n = params.length();
         if (n != update.length() || !HostArrays.contiguousFloats(params) || !HostArrays.contiguousFloats(update)) {
             params.subi(update);
+            return;
+        }
+        if (Simd.AVAILABLE && dev.dlp.nd4j.Backend.hostArrays()) {
+            NativeSimd.subtract(HostArrays.bytes(params), HostArrays.bytes(update), (int) n);
+            NATIVE_PASSES.increment();
             return;
         }
         if (x.length < n) {

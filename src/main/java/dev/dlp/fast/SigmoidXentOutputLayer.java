@@ -1,6 +1,7 @@
 package dev.dlp.fast;
 
 import dev.dlp.nd4j.Blas;
+import dev.dlp.nd4j.HostArrays;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -31,12 +32,16 @@ import org.nd4j.linalg.lossfunctions.impl.LossBinaryXENT;
  * forward product, the sigmoid and the whole loss again. Here: {@code z = x W} straight through OpenBLAS
  * ({@link Blas}) into working memory, bias, one sigmoid, the clipped probabilities and their complements, then
  * {@code δ = (p̂ - y) / (p̂ (1 - p̂)) · p (1 - p)} (which is {@code p - y} wherever {@code p} is not clipped), and the
- * loss {@code -Σ [y log p̂ + (1 - y) log(1 - p̂)]} as element-wise libnd4j ops (transcendental ones run at
- * ~2.5 ns per element here: a Java pass would be slower under C1); {@code dW = xᵀ δ}, {@code db = 1ᵀ δ} and the
+ * loss {@code -Σ [y log p̂ + (1 - y) log(1 - p̂)]}: with the Vector API ({@link Simd}) in one pass over ND4J's memory
+ * ({@link NativeSimd#sigmoidXent}: the bias, one exp and one log1p per element; the ae's training ran 1.6-1.9x faster
+ * than with the libnd4j ops, whose logf alone took a fifth of the step), else as element-wise libnd4j ops; {@code dW = xᵀ δ}, {@code db = 1ᵀ δ} and the
  * input gradient {@code δ Wᵀ} through OpenBLAS again. Loss weights, masks, dropout, weight noise, no bias and
  * non-float data run DL4J's pass.
  */
 public class SigmoidXentOutputLayer extends FusedOutputLayer {
+    /** Backward passes whose element-wise part ran on {@link NativeSimd} (tests assert that path ran). */
+    static final java.util.concurrent.atomic.LongAdder NATIVE_PASSES = new java.util.concurrent.atomic.LongAdder();
+
     public SigmoidXentOutputLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
@@ -70,6 +75,14 @@ public class SigmoidXentOutputLayer extends FusedOutputLayer {
         // p = sigmoid(x W + b)
         INDArray p = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, shape, 'c');
         Blas.gemm(xm, false, wm, false, Blas.of(p), 1f, 0f);
+        if (Simd.AVAILABLE && eps > 0 && HostArrays.contiguousFloats(y) && HostArrays.contiguousFloats(b)) {
+            // the element-wise part in one Vector API pass over ND4J's memory
+            INDArray delta = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, shape, 'c');
+            double loss = NativeSimd.sigmoidXent(HostArrays.bytes(p), HostArrays.bytes(b), HostArrays.bytes(y),
+                    HostArrays.bytes(delta), n, k, (float) eps, (float) (1.0 - eps));
+            NATIVE_PASSES.increment();
+            return new Pair<>(loss, gradients(xm, wm, w, delta, n, mgr));
+        }
         p.addiRowVector(b);
         Nd4j.exec(new Sigmoid(p, p));
         // p̂ = clip(p, eps, 1 - eps) and 1 - p̂
@@ -97,7 +110,12 @@ public class SigmoidXentOutputLayer extends FusedOutputLayer {
         Nd4j.exec(new Log(complement, complement));
         double loss = -clipped.subi(complement).muli(y).addi(complement).sumNumber().doubleValue();
 
-        // dW = xᵀ δ, db = 1ᵀ δ into the gradient views; the input gradient δ Wᵀ
+        return new Pair<>(loss, gradients(xm, wm, w, delta, n, mgr));
+    }
+
+    /** dW = xᵀ δ, db = 1ᵀ δ into the gradient views; returns the input gradient δ Wᵀ (null when fed by the input). */
+    private INDArray gradients(Blas.Matrix xm, Blas.Matrix wm, INDArray w, INDArray delta, int n,
+                               LayerWorkspaceMgr mgr) {
         Blas.Matrix dm = Blas.of(delta);
         Blas.gemm(xm, true, dm, false, Blas.of(gradientViews.get(DefaultParamInitializer.WEIGHT_KEY)), 1f, 0f);
         Blas.gemm(Blas.ones(n), true, dm, false,
@@ -108,6 +126,6 @@ public class SigmoidXentOutputLayer extends FusedOutputLayer {
                     new long[]{n, w.size(0)}, 'c');
             Blas.gemm(dm, false, wm, true, Blas.of(epsilonNext), 1f, 0f);
         }
-        return new Pair<>(loss, epsilonNext);
+        return epsilonNext;
     }
 }

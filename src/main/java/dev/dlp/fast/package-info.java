@@ -30,7 +30,9 @@
  *       forward pass</td><td>FastDenseTest</td></tr>
  *   <tr><td>{@link dev.dlp.fast.SoftmaxOutput}, {@link dev.dlp.fast.SigmoidXentOutput}
  *       ({@link dev.dlp.fast.FusedOutputLayer})</td><td>OutputLayer: activation, loss, gradient and score fused
- *       into one pass</td><td>softmax + mcxent, sigmoid + xent, with a bias</td><td>masks, loss weights, another
+ *       into one pass (sigmoid + xent's element-wise part on the Vector API in ND4J's memory when
+ *       {@link dev.dlp.fast.Simd#AVAILABLE}: exp and log1p of our own, IEEE operations only, so bit-reproducible)</td>
+ *       <td>softmax + mcxent, sigmoid + xent, with a bias</td><td>masks, loss weights, another
  *       backend, non-float data</td><td>SoftmaxOutputTest, SigmoidXentOutputTest</td></tr>
  *   <tr><td>{@link dev.dlp.fast.InputConvolution}</td><td>ConvolutionLayer's backward pass: the weight gradient
  *       as one forward convolution, no input gradient (oneDNN's backward-data for one input channel is
@@ -56,8 +58,9 @@
  *       product</td><td>plain relu (no max, threshold or slope)</td><td>shape or type mismatch</td>
  *       <td>FastReLUTest</td></tr>
  *   <tr><td>{@link dev.dlp.fast.FastAdam} / {@link dev.dlp.fast.FastAdamUpdater}</td><td>Adam's
- *       {@code adam_updater} op, as a Java loop</td><td>every Adam updater</td><td>non-contiguous or non-float
- *       state</td><td>FastAdamTest</td></tr>
+ *       {@code adam_updater} op, as one Java pass: on the Vector API in ND4J's memory ({@link dev.dlp.fast.NativeSimd},
+ *       when {@link dev.dlp.fast.Simd#AVAILABLE}), else a heap loop, bit-identical</td><td>every Adam updater</td>
+ *       <td>non-contiguous or non-float state</td><td>FastAdamTest, NativeSimdTest</td></tr>
  *   <tr><td>{@link dev.dlp.fast.GraphUpdater} + {@link dev.dlp.fast.JavaStep}</td><td>ComputationGraphUpdater's
  *       "external gradient" path (views rebuilt every step) and the {@code params -= update} op; one fused pass
  *       when every block is Adam</td><td>training with {@code engine: fast}</td><td>regularisation, gradient

@@ -81,4 +81,21 @@ public final class HostArrays {
             a.assign(Nd4j.createFromArray(Arrays.copyOf(src, (int) a.length())).reshape('c', a.shape()));
         }
     }
+
+    /**
+     * A direct, native-order byte view of {@code a}'s memory (no copy): {@code 4 * length} bytes from its first
+     * element. {@code a} must be {@link #contiguousFloats} on the CPU backend, and stay reachable while the view is
+     * used.
+     */
+    public static java.nio.ByteBuffer bytes(INDArray a) {
+        if (!contiguousFloats(a) || !Backend.hostArrays()) {
+            throw new IllegalArgumentException("not a contiguous float array in host memory");
+        }
+        org.bytedeco.javacpp.Pointer p = a.data().addressPointer();
+        long from = p.position() * 4L;
+        long to = from + a.length() * 4L;
+        org.bytedeco.javacpp.BytePointer b = new org.bytedeco.javacpp.BytePointer(p);
+        b.capacity(to).limit(to).position(from);
+        return b.asByteBuffer().order(java.nio.ByteOrder.nativeOrder());
+    }
 }

@@ -58,6 +58,47 @@ class FastAdamTest {
         }
     }
 
+    /**
+     * The Vector API pass in ND4J's memory against the heap loop, bit for bit, through views with an offset (the
+     * test JVM loads the module, so the updater takes the native pass: asserted), and the step {@code x -= d}.
+     */
+    @Test
+    void nativePassEqualsTheHeapLoopBitForBit() {
+        assertTrue(Simd.AVAILABLE, "the tests run with --add-modules jdk.incubator.vector");
+        long before = FastAdamUpdater.NATIVE_PASSES.sum();
+        for (int n : new int[]{1, 17, 7850}) {
+            INDArray[] ours = run(new FastAdam(0.01, null, 0.9, 0.999, 1e-8), 5, 12, n);
+            // the same steps on the heap: the inputs run() draws, replayed through update()
+            Nd4j.getRandom().setSeed(5);
+            float[] g = new float[n];
+            float[] m = new float[n];
+            float[] v = new float[n];
+            for (int t = 0; t < 12; t++) {
+                float[] drawn = Nd4j.randn(DataType.FLOAT, 1, n).muli(t % 3 == 0 ? 1e-3 : 2.0).toFloatVector();
+                System.arraycopy(drawn, 0, g, 0, n);
+                FastAdamUpdater.update(g, m, v, n, 1f, 0.01f, 0.9f, 0.999f, 1e-8f, t);
+                float[] got = ours[0].getRow(t).toFloatVector();
+                for (int i = 0; i < n; i++) {
+                    assertEquals(Float.floatToIntBits(g[i]), Float.floatToIntBits(got[i]), "step " + t + ", " + i);
+                }
+            }
+            float[] state = ours[1].toFloatVector();
+            for (int i = 0; i < n; i++) {
+                assertEquals(Float.floatToIntBits(m[i]), Float.floatToIntBits(state[i]), "m " + i);
+                assertEquals(Float.floatToIntBits(v[i]), Float.floatToIntBits(state[n + i]), "v " + i);
+            }
+        }
+        assertEquals(before + 36, FastAdamUpdater.NATIVE_PASSES.sum(), "every step took the native pass");
+        INDArray x = Nd4j.rand(DataType.FLOAT, 1, 1037);
+        INDArray d = Nd4j.rand(DataType.FLOAT, 1, 1040).get(NDArrayIndex.interval(0, 0, true),
+                NDArrayIndex.interval(3, 1040));
+        INDArray expected = x.sub(d);
+        long steps = JavaStep.NATIVE_PASSES.sum();
+        new JavaStep().step(x, d);
+        assertEquals(steps + 1, JavaStep.NATIVE_PASSES.sum());
+        assertEquals(expected, x);
+    }
+
     @Test
     void followsTheLearningRateSchedule() {
         ExponentialSchedule s = new ExponentialSchedule(ScheduleType.EPOCH, 0.05, 0.5);

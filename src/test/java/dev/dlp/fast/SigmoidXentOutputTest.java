@@ -78,8 +78,10 @@ class SigmoidXentOutputTest {
         INDArray y = targets(n);
         assertTrue(SameGradients.relError(dl4j.outputSingle(x), ours.outputSingle(x)) < 1e-6, "forward pass differs");
         double score = dl4j.score(new org.nd4j.linalg.dataset.DataSet(x, y));
+        long simd = SigmoidXentOutputLayer.NATIVE_PASSES.sum();
         SameGradients.assertSame(dl4j, ours, x, y, 1e-5 * Math.max(1, Math.abs(score)));
         assertTrue(((SigmoidXentOutputLayer) ours.getLayer("out")).pathUse().lastFast(), "the fused pass ran");
+        assertTrue(SigmoidXentOutputLayer.NATIVE_PASSES.sum() > simd, "its element-wise part ran on the Vector API");
         assertEquals(score, ours.score(new org.nd4j.linalg.dataset.DataSet(x, y)), 1e-5 * Math.max(1, score));
     }
 
