@@ -67,6 +67,7 @@ public class FastAdamUpdater extends AdamUpdater {
             NativeSimd.adam(HostArrays.bytes(gradient), HostArrays.bytes(getM()), HostArrays.bytes(getV()), n,
                     1f / divisor, alpha(lr, (float) a.getBeta1(), (float) a.getBeta2(), (float) a.getEpsilon(),
                             iteration), (float) a.getBeta1(), (float) a.getBeta2(), (float) a.getEpsilon());
+            java.lang.ref.Reference.reachabilityFence(gradient);   // the byte views do not keep the arrays alive
             NATIVE_PASSES.increment();
             return;
         }

@@ -31,6 +31,8 @@ public final class JavaStep implements StepFunction {
         }
         if (Simd.AVAILABLE && dev.dlp.nd4j.Backend.hostArrays()) {
             NativeSimd.subtract(HostArrays.bytes(params), HostArrays.bytes(update), (int) n);
+            java.lang.ref.Reference.reachabilityFence(params);   // the byte views do not keep the arrays alive
+            java.lang.ref.Reference.reachabilityFence(update);
             NATIVE_PASSES.increment();
             return;
         }

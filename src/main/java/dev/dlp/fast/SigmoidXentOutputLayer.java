@@ -80,6 +80,8 @@ public class SigmoidXentOutputLayer extends FusedOutputLayer {
             INDArray delta = mgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, shape, 'c');
             double loss = NativeSimd.sigmoidXent(HostArrays.bytes(p), HostArrays.bytes(b), HostArrays.bytes(y),
                     HostArrays.bytes(delta), n, k, (float) eps, (float) (1.0 - eps));
+            java.lang.ref.Reference.reachabilityFence(p);   // the byte views do not keep the arrays alive
+            java.lang.ref.Reference.reachabilityFence(y);
             NATIVE_PASSES.increment();
             return new Pair<>(loss, gradients(xm, wm, w, delta, n, mgr));
         }

@@ -113,8 +113,8 @@ public final class RunLifecycle {
         ctx.out().flush();
         // phases 4 and 5
         Outcome outcome;
-        try (StopSignal stop = StopSignal.install(); Liveness alive = Liveness.start(dir.path())) {
-            outcome = trainAndReport(job, new Running<>(resolved, prepared, start, dir, summary, ctx, stop));
+        try (Liveness alive = Liveness.start(dir.path())) {
+            outcome = trainAndReport(job, resolved, prepared, start, dir, summary, ctx);
         }
         // phase 6: summary
         RunRecord.close(summary, t0);
@@ -129,33 +129,51 @@ public final class RunLifecycle {
         return outcome.exitCode();
     }
 
-    /** Phases 4 and 5; summary.json says how they ended: completed only after the report. */
-    private static <R extends Resolution, P> Outcome trainAndReport(Job<R, P> job, Running<R, P> run) {
-        Summary summary = run.summary();
+    /**
+     * Phases 4 and 5; summary.json says how they ended: completed only after the report. Ctrl-C / SIGTERM are a stop
+     * request during phase 4 only: during the report they end the process (the run is then not complete).
+     */
+    private static <R extends Resolution, P> Outcome trainAndReport(Job<R, P> job, R resolved, P prepared,
+                                                                    Start start, RunDir dir, Summary summary,
+                                                                    Context ctx) {
         try {
-            Outcome outcome = job.train(run);
-            // (completed is said after the report; until then the run is still running)
-            summary.put("status", outcome.isCompleted() ? Summary.RUNNING : outcome.status());
-            if (outcome.message() != null) {
-                summary.put("message", outcome.message());
+            Running<R, P> run;
+            Outcome outcome;
+            try (StopSignal stop = StopSignal.install()) {
+                run = new Running<>(resolved, prepared, start, dir, summary, ctx, stop);
+                outcome = train(job, run);
             }
-            summary.save();
             if (outcome.isCompleted()) {
                 long tr = System.nanoTime();
                 job.report(run);
-                summary.put("status", Summary.COMPLETED);   // a run killed during its report is not complete
+                summary.put("status", Summary.COMPLETED);
                 LOG.info("report: done ({} s)", Math.round((System.nanoTime() - tr) / 1e6) / 1000.0);
             }
             return outcome;
-        } catch (InterruptedException e) {
-            // Ctrl-C / SIGTERM where the job cannot stop at a checkpoint: the last checkpoint stays
-            String msg = e.getMessage() + "; continue with --resume " + run.dir();
-            summary.put("status", Summary.INTERRUPTED).put("message", msg);
-            return new Outcome(Summary.INTERRUPTED, run.stop().requested() ? run.stop().exitCode() : 130, msg, null);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             markFailed(summary, e);
             throw e;
         }
+    }
+
+    /** Phase 4, with summary.json's status after it (running until the report is done). */
+    private static <R extends Resolution, P> Outcome train(Job<R, P> job, Running<R, P> run) {
+        Summary summary = run.summary();
+        Outcome outcome;
+        try {
+            outcome = job.train(run);
+        } catch (InterruptedException e) {
+            // a job that cannot stop at a checkpoint (skipgram mid-epoch): the last checkpoint stays
+            String msg = e.getMessage() + "; continue with --resume " + run.dir();
+            outcome = new Outcome(Summary.INTERRUPTED, run.stop().requested() ? run.stop().exitCode() : 130, msg,
+                    null);
+        }
+        summary.put("status", outcome.isCompleted() ? Summary.RUNNING : outcome.status());
+        if (outcome.message() != null) {
+            summary.put("message", outcome.message());
+        }
+        summary.save();
+        return outcome;
     }
 
     /** The config source and overrides of a new run (after checking its name and root), or of the resumed run. */
@@ -188,7 +206,7 @@ public final class RunLifecycle {
     }
 
     /** summary.json says failed, with the error, if it can still be written (not on a full disk, say). */
-    private static void markFailed(Summary summary, RuntimeException e) {
+    private static void markFailed(Summary summary, Throwable e) {
         try {
             summary.put("status", Summary.FAILED).put("error", String.valueOf(e.getMessage())).save();
         } catch (RuntimeException writeFailed) {

@@ -32,6 +32,7 @@ public final class RunRecord {
                 + o.pipeline() + " --config " + run.configFile() + "\n" + o.loaded().toYaml());
         appendOverrides(run, o.overrides(), o.resumed());
         Summary summary = o.resumed() ? Summary.read(run.summaryFile()) : Summary.create(run.summaryFile());
+        summary.root().remove(List.of("message", "error"));   // the previous attempt's ending
         summary.put("pipeline", o.pipeline()).put("run_dir", run.path().toString()).put("config", name)
                 .put("status", Summary.RUNNING).put("seed", o.seed())
                 .put(o.resumed() ? "resumed" : "started", Instant.now().toString())

@@ -80,6 +80,9 @@ class RunLifecycleTest {
             if (failAt.equals("train")) {
                 throw new IllegalStateException("broken in train");
             }
+            if (failAt.equals("oom")) {
+                throw new OutOfMemoryError("no native memory");
+            }
             if (failAt.equals("interrupt")) {
                 throw new InterruptedException("stopped in epoch 2");
             }
@@ -142,18 +145,20 @@ class RunLifecycleTest {
     }
 
     @Test
-    void aFailureInTrainOrReportMarksTheRunFailed() throws IOException {
+    void aFailureOrAnErrorInTrainOrReportMarksTheRunFailed() throws IOException {
         for (String where : List.of("train", "report")) {
             Recording job = new Recording(where);
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> RunLifecycle.run(job, options(where), ctx));
             assertEquals("broken in " + where, e.getMessage());
         }
+        Recording oom = new Recording("oom");
+        assertThrows(OutOfMemoryError.class, () -> RunLifecycle.run(oom, options("oom"), ctx));
         try (Stream<Path> runs = Files.list(root.resolve("conv-basics"))) {
             for (Path dir : runs.toList()) {
                 JsonNode s = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
                 assertEquals("failed", s.get("status").asText());
-                assertTrue(s.get("error").asText().startsWith("broken in "));
+                assertTrue(s.get("error").asText().matches("broken in .*|no native memory"), s.toString());
             }
         }
     }

@@ -12,6 +12,8 @@ import java.util.SplittableRandom;
  */
 final class SampledLoss {
     static final int PAIRS = 10_000;
+    /** The draw's seed, fixed: not the run's. */
+    static final long SEED = 0x5A3D;
 
     private final int[] context;
     private final int[] word;
@@ -26,13 +28,13 @@ final class SampledLoss {
     }
 
     /**
-     * Draws the pairs from {@code text} (sentences of vocabulary ids); null when it has no sentence of two tokens.
-     * Negatives come from the trainer's unigram^0.75 alias table.
+     * Draws the pairs from {@code text} (sentences of vocabulary ids) with {@code seed}; null when it has no sentence
+     * of two tokens. Negatives come from the trainer's unigram^0.75 alias table.
      */
     static SampledLoss draw(Corpus.Block text, int window, int k, int[] threshold, int[] alias, long seed) {
         int[] tokens = text.tokens();
         int[] starts = text.starts();
-        SplittableRandom r = new SplittableRandom(seed * 31 + 0x5A3D);
+        SplittableRandom r = new SplittableRandom(seed);
         int[] ctx = new int[PAIRS];
         int[] w = new int[PAIRS];
         int[] neg = new int[PAIRS * k];
