@@ -60,6 +60,22 @@ final class SkipgramTrainer {
     private final long seed;
     private final AtomicLong wordsDone = new AtomicLong();
     private final long totalWords;
+    /**
+     * With several threads, each keeps the output rows of this many most frequent words in a private copy and merges
+     * its change into the shared rows after every ~10k-token chunk: those rows are written on nearly every pair (as
+     * negatives), and two threads writing the same rows pay for moving cache lines between cores on every write
+     * (on this VM that cost changes ~4x over time: the bimodal 2-thread speed). Measured 2026-11-28, 2 threads on
+     * Brown, 4 alternating runs: 526-940k words/s without, 790k-1,021k with 256 rows; WordSim-353 / analogies over
+     * seeds 1-6: 0.2507 / 10.87 % with, 0.2505 / 10.58 % without. {@code -Ddlp.skipgram.hotRows=0} turns it off;
+     * one thread never uses it (its vectors stay bit-reproducible).
+     */
+    static final int HOT_ROWS = Integer.getInteger("dlp.skipgram.hotRows", 256);
+    private int hotRows;
+
+    /** The hot rows the last {@link #train} kept per thread (0 with one thread). */
+    int hotRowsUsed() {
+        return hotRows;
+    }
     /** The first epoch to train (after a resume). */
     private int startEpoch;
     /** The loss on a fixed sample of pairs, drawn when training starts (null: no sentence of two tokens). */
@@ -139,6 +155,7 @@ final class SkipgramTrainer {
     double train(int threads, EpochListener listener) throws InterruptedException {
         int n = Math.max(1, corpus == null ? threads : Math.min(threads, corpus.sentences()));
         int[] chunks = corpus == null ? null : chunks();
+        hotRows = n > 1 ? Math.min(HOT_ROWS, vocabSize) : 0;
         // the same pairs whatever the run's seed: runs of one corpus (a seed sweep too) are scored alike
         sampled = SampledLoss.draw(sampleText(), cfg.window(), cfg.negative(), negThreshold, negAlias, SampledLoss.SEED);
         double seconds = 0;
@@ -300,6 +317,10 @@ final class SkipgramTrainer {
         private long rng;
         private final float[] neu1e = new float[dims];
         private int[] buf = new int[256];
+        /** Output rows 0..hot-1 (the most frequent words) worked on in a private copy, merged every chunk. */
+        private final int hot;
+        private final float[] hot1;
+        private final float[] base1;
 
         Worker(int[] chunks, java.util.concurrent.atomic.AtomicInteger nextChunk,
                java.util.concurrent.BlockingQueue<Corpus.Block> blocks, long seed) {
@@ -309,6 +330,21 @@ final class SkipgramTrainer {
             this.rng = seed == 0 ? 0x9E3779B97F4A7C15L : seed;
             for (int i = 0; i < 4; i++) {
                 next();
+            }
+            this.hot = hotRows;
+            this.hot1 = new float[hot * dims];
+            this.base1 = new float[hot * dims];
+            merge();
+        }
+
+        /** Adds this worker's change to the hot rows since the last merge to the shared rows, then takes theirs. */
+        private void merge() {
+            float[] s1 = syn1;
+            for (int i = 0; i < hot1.length; i++) {
+                float shared = s1[i] + (hot1[i] - base1[i]);
+                s1[i] = shared;
+                hot1[i] = shared;
+                base1[i] = shared;
             }
         }
 
@@ -329,11 +365,13 @@ final class SkipgramTrainer {
                 for (int c = nextChunk.getAndIncrement(); c + 1 < chunks.length && !stop.getAsBoolean();
                      c = nextChunk.getAndIncrement()) {
                     sentences(corpus.tokens(), corpus.sentenceStarts(), chunks[c], chunks[c + 1]);
+                    merge();
                 }
             } else {
                 try {
                     for (Corpus.Block b = blocks.take(); b != END; b = blocks.take()) {
                         sentences(b.tokens(), b.starts(), 0, b.sentences());
+                        merge();
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -385,7 +423,7 @@ final class SkipgramTrainer {
         private void pair(int center, int context, float alpha, int negative) {
             final int d = dims;
             final float[] s0 = syn0;
-            final float[] s1 = syn1;
+            final float[] shared1 = syn1;
             final float[] e = neu1e;
             final int l1 = context * d;
             Arrays.fill(e, 0f);
@@ -405,6 +443,7 @@ final class SkipgramTrainer {
                     label = 0;
                 }
                 int l2 = target * d;
+                float[] s1 = target < hot ? hot1 : shared1;
                 float f = SIMD ? SimdKernels.dot(s0, l1, s1, l2, d) : dot(s0, l1, s1, l2, d);
                 float g;
                 if (f > MAX_EXP) {
