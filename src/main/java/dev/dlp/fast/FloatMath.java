@@ -15,12 +15,12 @@ package dev.dlp.fast;
  * below 2e-7 everywhere.
  */
 public final class FloatMath {
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693359375f;            // ln 2 in 9 bits: k * LN2_HI is exact
-    private static final float LN2_LO = -2.12194440e-4f;          // ln 2 - LN2_HI
-    private static final float ROUND = 12582912f;                 // 1.5 * 2^23: v + ROUND - ROUND rounds v
-    private static final float MIN = -87f;
-    private static final float MAX = 88f;
+    static final float LOG2E = 1.44269504088896341f;
+    static final float LN2_HI = 0.693359375f;            // ln 2 in 9 bits: k * LN2_HI is exact
+    static final float LN2_LO = -2.12194440e-4f;          // ln 2 - LN2_HI
+    static final float ROUND = 12582912f;                 // 1.5 * 2^23: v + ROUND - ROUND rounds v
+    static final float MIN = -87f;
+    static final float MAX = 88f;
     private static final int BIAS = 126;                          // 2^k is POW2[k + BIAS], k in [-126, 127]
     private static final float[] POW2 = new float[256];
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[256]);

@@ -134,10 +134,10 @@ final class NativeSimd {
         return loss;
     }
 
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693359375f;            // ln 2 in 9 bits: k * LN2_HI is exact
-    private static final float LN2_LO = -2.12194440e-4f;          // ln 2 - LN2_HI
-    private static final float ROUND = 12582912f;                 // 1.5 * 2^23: v + ROUND - ROUND rounds v
+    private static final float LOG2E = FloatMath.LOG2E;
+    private static final float LN2_HI = FloatMath.LN2_HI;
+    private static final float LN2_LO = FloatMath.LN2_LO;
+    private static final float ROUND = FloatMath.ROUND;
     private static final float SQRT2 = 1.41421356f;
     private static final float TWO23 = 8388608f;
     private static final int TWO23_BITS = Float.floatToRawIntBits(TWO23);
@@ -149,7 +149,7 @@ final class NativeSimd {
      * the loop: runs, and resumed runs, stay bit-reproducible.
      */
     static FloatVector exp(FloatVector x) {
-        FloatVector v = x.max(-87f).min(88f);
+        FloatVector v = x.max(FloatMath.MIN).min(FloatMath.MAX);
         FloatVector k = v.mul(LOG2E).add(ROUND).sub(ROUND);
         FloatVector r = v.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
         FloatVector t = r.mul(1f / 40320).add(1f / 5040);

@@ -6,8 +6,9 @@ package dev.dlp.fast;
  * heap copies with plain loops (the same arithmetic, bit for bit). {@code -Ddlp.noSimd=true} turns it off.
  */
 public final class Simd {
-    public static final boolean AVAILABLE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !Boolean.getBoolean("dlp.noSimd");
+    /** The incubator module is loaded (skipgram's kernels check this, with their own switch). */
+    public static final boolean MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    public static final boolean AVAILABLE = MODULE && !Boolean.getBoolean("dlp.noSimd");
 
     private Simd() {
     }

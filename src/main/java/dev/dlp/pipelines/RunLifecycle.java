@@ -197,12 +197,20 @@ public final class RunLifecycle {
     public static <C> ConfigLoader.Loaded<C> load(Start start, Class<C> type, C defaults,
                                                   java.util.function.Consumer<C> validate) {
         ConfigLoader.Loaded<C> loaded = ConfigLoader.load(start.source(), start.overrides(), type, defaults);
-        try {
+        checked(start, () -> {
             validate.accept(loaded.value());
+            return null;
+        });
+        return loaded;
+    }
+
+    /** {@code check}'s result; a bad key it reports names the config file. */
+    public static <T> T checked(Start start, java.util.function.Supplier<T> check) {
+        try {
+            return check.get();
         } catch (ConfigException e) {
             throw e.in(start.source().name());
         }
-        return loaded;
     }
 
     /** summary.json says failed, with the error, if it can still be written (not on a full disk, say). */

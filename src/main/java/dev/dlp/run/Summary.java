@@ -52,12 +52,15 @@ public final class Summary {
 
     /**
      * The number a run is ranked by in sweeps and the run table, e.g. test accuracy (higher is better) or test
-     * MSE (lower is better).
+     * MSE (lower is better). A value that is not finite (no number yet, a diverged run) is left out, as JSON has no
+     * NaN: the run table shows "-" and sweeps rank the run last.
      */
     public Summary mainMetric(String name, double value, boolean higherIsBetter) {
         com.fasterxml.jackson.databind.node.ObjectNode m = root.putObject("main_metric");
         m.put("name", name);
-        m.put("value", value);
+        if (Double.isFinite(value)) {
+            m.put("value", value);
+        }
         m.put("goal", higherIsBetter ? "max" : "min");
         return this;
     }

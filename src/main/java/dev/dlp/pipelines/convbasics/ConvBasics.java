@@ -149,10 +149,9 @@ public final class ConvBasics {
 
         @Override
         public Resolved resolve(RunLifecycle.Start start) {
-            ConvBasicsConfig.Parsed[] parsed = new ConvBasicsConfig.Parsed[1];
-            ConfigLoader.Loaded<ConvBasicsConfig> loaded = RunLifecycle.load(start, ConvBasicsConfig.class,
-                    ConvBasicsConfig.DEFAULTS, c -> parsed[0] = c.validate());
-            return new Resolved(loaded, parsed[0]);
+            ConfigLoader.Loaded<ConvBasicsConfig> loaded = ConfigLoader.load(start.source(), start.overrides(),
+                    ConvBasicsConfig.class, ConvBasicsConfig.DEFAULTS);
+            return new Resolved(loaded, RunLifecycle.checked(start, loaded.value()::validate));
         }
 
         @Override

@@ -183,11 +183,7 @@ public final class Skipgram {
         Map<String, String> lastNeighbours = new LinkedHashMap<>();
         double trainSeconds = trainer.train(ready.threads(), (epoch, t) -> {
             ckpts.save(new SkipgramCheckpoints.State(epoch + 1, t.wordsDone(), fingerprint, t.dims, t.syn0, t.syn1));
-            run.summary().put("epochs_completed", epoch + 1);
-            if (!Double.isNaN(t.lastLoss())) {
-                run.summary().mainMetric("sampled_loss", t.lastLoss(), false);
-            }
-            run.summary().save();
+            run.summary().put("epochs_completed", epoch + 1).mainMetric("sampled_loss", t.lastLoss(), false).save();
             if (probes.isEmpty()) {
                 return;
             }

@@ -27,8 +27,7 @@ final class SkipgramTrainer {
      * Whether the Vector API's module is loaded ({@code --add-modules jdk.incubator.vector}): then the inner loops
      * run on {@link SimdKernels}, else on plain loops (same results up to float rounding, slower).
      */
-    static final boolean SIMD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !Boolean.getBoolean("dlp.skipgram.noSimd");
+    static final boolean SIMD = dev.dlp.fast.Simd.MODULE && !Boolean.getBoolean("dlp.skipgram.noSimd");
 
     static {
         for (int i = 0; i < EXP_TABLE_SIZE; i++) {
