@@ -1,5 +1,7 @@
 package dev.dlp.config;
 
+import java.util.List;
+
 /**
  * The {@code train:} section shared by every training pipeline.
  *
@@ -20,8 +22,8 @@ package dev.dlp.config;
  *                      see {@code dev.dlp.ui.RunStats})
  * @param statsEvery    iterations between two statistics reports; 0 = as often as keeps their cost under 3 % of the
  *                      training time (measured as the run goes)
- * @param distributed   data-parallel training beyond this process ({@code engine: spark}: DL4J's parameter averaging
- *                      on a Spark cluster, in dlp's Spark build)
+ * @param distributed   data-parallel training by DL4J's parameter averaging: {@code engine: spark} on a Spark cluster
+ *                      (dlp's Spark build), {@code engine: parallel_wrapper} over this machine's devices (GPUs)
  */
 public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, double l2, WeightInitKind weightInit,
                           EarlyStoppingConfig earlyStopping, int threads, boolean prefetch, Engine engine,
@@ -217,33 +219,52 @@ public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, doub
     }
 
     /**
-     * {@code train.distributed}: data-parallel training by DL4J's parameter averaging on Spark
-     * ({@code ParameterAveragingTrainingMaster}): each worker trains a copy of the network on its share of the
-     * minibatches, and the copies' parameters (and updater state) are averaged every {@code averagingFrequency}
-     * minibatches. Not the trajectory of one process (see README, "Scaling out").
+     * {@code train.distributed}: data-parallel training by DL4J's parameter averaging: each worker trains a copy of
+     * the network on its share of the minibatches, and the copies' parameters (and updater state) are averaged every
+     * {@code averagingFrequency} minibatches. Not the trajectory of one process (see README, "Scaling out").
      *
-     * @param engine             {@code none} (this process) or {@code spark}
-     * @param master             Spark master: {@code local[N]}, {@code spark://host:port}, {@code yarn}
-     * @param workers            partitions the epoch's minibatches are spread over; 0 = Spark's default parallelism
+     * @param engine             {@code none} (dlp's own loop in this process), {@code spark} (DL4J's
+     *                           {@code ParameterAveragingTrainingMaster} on a Spark cluster) or {@code parallel_wrapper}
+     *                           (DL4J's {@code ParallelWrapper}: one worker thread per device of this machine)
+     * @param master             Spark master: {@code local[N]}, {@code spark://host:port}, {@code yarn} (spark only)
+     * @param workers            spark: partitions the epoch's minibatches are spread over, 0 = Spark's default
+     *                           parallelism; parallel_wrapper: worker threads, 0 = one per GPU on a GPU backend, one
+     *                           per core on the CPU
      * @param averagingFrequency minibatches each worker trains between two averagings
      * @param batchPerWorker     examples per worker minibatch; 0 = {@code train.batch_size}
      */
     public record DistributedConfig(String engine, String master, int workers, int averagingFrequency,
                                     int batchPerWorker) {
         public static final DistributedConfig DEFAULTS = new DistributedConfig("none", "local[2]", 0, 5, 0);
+        /** The values of {@code engine}. */
+        public static final List<String> ENGINES = List.of("none", "spark", "parallel_wrapper");
 
         public boolean spark() {
             return engine.equals("spark");
         }
 
+        public boolean parallelWrapper() {
+            return engine.equals("parallel_wrapper");
+        }
+
+        /** True when training leaves dlp's own loop for one of DL4J's parameter-averaging engines. */
+        public boolean active() {
+            return !engine.equals("none");
+        }
+
         void validate(String key) {
-            if (!engine.equals("none") && !engine.equals("spark")) {
-                throw new ConfigException(key + ".engine", "must be none or spark, got '" + engine + "'");
+            if (!ENGINES.contains(engine)) {
+                throw new ConfigException(key + ".engine", "must be one of " + String.join(", ", ENGINES) + ", got '"
+                        + engine + "'" + Suggest.hint(engine, ENGINES));
             }
             if (master == null || master.isBlank()) {
                 throw new ConfigException(key + ".master", "must name a Spark master, e.g. local[2]");
             }
             Check.atLeast(key + ".workers", workers, 0);
+            if (parallelWrapper() && workers == 1) {
+                throw new ConfigException(key + ".workers", "must be 0 (one per device) or at least 2 for "
+                        + "parallel_wrapper, got 1 (one worker: set engine to none)");
+            }
             Check.atLeast(key + ".averaging_frequency", averagingFrequency, 1);
             Check.atLeast(key + ".batch_per_worker", batchPerWorker, 0);
         }

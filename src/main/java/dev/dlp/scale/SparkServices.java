@@ -3,12 +3,9 @@ package dev.dlp.scale;
 import dev.dlp.config.ConfigException;
 import dev.dlp.config.TrainConfig;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.ServiceLoader;
 
 /**
@@ -27,18 +24,6 @@ public interface SparkServices {
 
     /** A data-parallel trainer of {@code graph} (its parameters and updater state are updated in place). */
     EpochTrainer trainer(ComputationGraph graph, TrainConfig.DistributedConfig config, int batchSize);
-
-    /** Trains one epoch at a time over a cluster. */
-    interface EpochTrainer extends AutoCloseable {
-        /** Trains one pass over {@code batches}; returns the mean training score the workers reported. */
-        double fitEpoch(List<MultiDataSet> batches);
-
-        /** What summary.json says about the engine and its settings. */
-        Map<String, Object> describe();
-
-        @Override
-        void close();
-    }
 
     /**
      * The Spark build's services, if this is the Spark build. (A provider named in the class path whose class is

@@ -1,6 +1,8 @@
 package dev.dlp.train;
 
 import dev.dlp.config.TrainConfig;
+import dev.dlp.scale.EpochTrainer;
+import dev.dlp.scale.ParallelWrapperTrainer;
 import dev.dlp.scale.SparkServices;
 import dev.dlp.run.Summary;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -13,11 +15,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code train.distributed: {engine: spark}}: the epoch loop of {@link Trainer} with each epoch trained by DL4J's
- * parameter averaging on a Spark cluster ({@link SparkServices}), and everything around it the same: the epoch's
+ * {@code train.distributed}: the epoch loop of {@link Trainer} with each epoch trained by DL4J's parameter averaging,
+ * on a Spark cluster ({@link SparkServices}) or over this machine's devices ({@link ParallelWrapperTrainer}), and
+ * everything around it the same: the epoch's
  * minibatches in the seeded shuffled order, validation, metrics, best model and early stopping, epoch checkpoints
  * (a stop request is honoured between epochs), resume, model.zip. Mid-epoch checkpoints do not apply (an epoch is
- * one cluster job).
+ * one cluster job or one wrapper's pass).
  */
 final class DistributedFit {
     private DistributedFit() {
@@ -25,13 +28,14 @@ final class DistributedFit {
 
     static Trainer.Result fit(Trainer.Job job) {
         TrainConfig tc = job.train();
-        SparkServices spark = SparkServices.require("train.distributed.engine");
         int batch = tc.distributed().batchPerWorker() > 0 ? tc.distributed().batchPerWorker() : tc.batchSize();
         MetricsLog metrics = new MetricsLog(job.run().path());
         TrainState s = Trainer.startState(job, metrics);
         Checkpoints ckpts = new Checkpoints(job.run().checkpointsDir(), job.checkpoint().keepLast());
         ComputationGraph g = job.graph();
-        try (SparkServices.EpochTrainer trainer = spark.trainer(g, tc.distributed(), batch)) {
+        try (EpochTrainer trainer = tc.distributed().spark()
+                ? SparkServices.require("train.distributed.engine").trainer(g, tc.distributed(), batch)
+                : new ParallelWrapperTrainer(g, tc.distributed(), batch)) {
             job.summary().put("distributed", trainer.describe()).save();
             for (; s.epoch < tc.epochs(); s.epoch++) {
                 if (job.stop().requested()) {

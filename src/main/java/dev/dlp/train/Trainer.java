@@ -56,7 +56,7 @@ public final class Trainer {
     }
 
     public static Result fit(Job job) {
-        if (job.train().distributed().spark()) {
+        if (job.train().distributed().active()) {
             return DistributedFit.fit(job);
         }
         try (Workers workers = Workers.install(job.graph(), job.train().workersHere(), usesRandomness(job.graph()))) {

@@ -1,6 +1,7 @@
 package dev.dlp.spark;
 
 import dev.dlp.config.TrainConfig;
+import dev.dlp.scale.EpochTrainer;
 import dev.dlp.scale.SparkServices;
 import dev.dlp.sweep.Sweep;
 import org.apache.spark.SparkConf;
