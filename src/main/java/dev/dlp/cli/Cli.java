@@ -33,7 +33,7 @@ public final class Cli {
             boolean expected = code != ExitCodes.RUNTIME || ExitCodes.expectedFailure(ex);
             String msg = ex.getMessage() == null ? ex.getClass().getName() : ex.getMessage();
             if (!expected) {
-                msg = ex.getClass().getSimpleName() + ": " + msg;
+                msg = ex.getClass().getSimpleName() + ": " + firstLine(msg);
             }
             c.getErr().println("dlp: error: " + msg.replaceAll("\\s*\\R\\s*", " "));
             if (LoggingMixin.verbose(parseResult)) {
@@ -46,4 +46,15 @@ public final class Cli {
         });
         return cl;
     }
+
+    /**
+     * The first line of a library's exception message, at most {@link #MAX_MESSAGE} characters: some (Spark's) carry
+     * whole stack traces in their message; -v prints everything.
+     */
+    static String firstLine(String msg) {
+        String line = msg.strip().lines().findFirst().orElse("");
+        return line.length() <= MAX_MESSAGE ? line : line.substring(0, MAX_MESSAGE) + " ... (run with -v for all of it)";
+    }
+
+    static final int MAX_MESSAGE = 300;
 }

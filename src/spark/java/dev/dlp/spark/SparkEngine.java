@@ -64,7 +64,8 @@ public final class SparkEngine implements SparkServices {
         List<String> lines;
         try (JavaSparkContext jsc = context(master, "dlp sweep " + sweepDir.getFileName())) {
             lines = jsc.parallelize(indices, points)
-                    .map(new RunPoint(new ArrayList<>(java), sweepDir.toAbsolutePath().toString())).collect();
+                    .map(new RunPoint(new ArrayList<>(java), sweepDir.toAbsolutePath().toString(),
+                            System.getProperty("user.dir"))).collect();
         }
         lines.forEach(out::println);
         out.flush();
@@ -74,15 +75,20 @@ public final class SparkEngine implements SparkServices {
     /**
      * One Spark task: {@code dlp sweep run --sweep DIR --index I} in a process of its own (the command that started
      * the driver: the same Java, JVM options and class path, which must be valid on the executor's machine), so the
-     * point is claimed, run and recorded exactly as in a job array, and a retried task never runs it twice.
+     * point is claimed, run and recorded exactly as in a job array, and a retried task never runs it twice. It runs in
+     * the driver's working directory (a shared file system, like the runs root), so relative paths in the sweep's
+     * configs ({@code data.dir: data}) mean there what they meant where the sweep was planned; an executor without
+     * that directory runs in its own.
      */
     static final class RunPoint implements Function<Integer, String> {
         private final ArrayList<String> java;
         private final String sweepDir;
+        private final String workDir;
 
-        RunPoint(ArrayList<String> java, String sweepDir) {
+        RunPoint(ArrayList<String> java, String sweepDir, String workDir) {
             this.java = java;
             this.sweepDir = sweepDir;
+            this.workDir = workDir;
         }
 
         @Override
@@ -91,7 +97,11 @@ public final class SparkEngine implements SparkServices {
             cmd.addAll(List.of("sweep", "run", "--sweep", sweepDir, "--index", index.toString(), "-q"));
             File log = new File(sweepDir, "logs/spark-task-" + index + ".log");
             Files.createDirectories(log.toPath().getParent());
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            if (new File(workDir).isDirectory()) {
+                pb.directory(new File(workDir));
+            }
+            Process p = pb.redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
             int code = p.waitFor();
             String last = Files.readAllLines(log.toPath(), StandardCharsets.UTF_8).stream()

@@ -16,6 +16,16 @@ class CliTest {
     }
 
     @Test
+    void aLibraryMessageIsCutToItsFirstLine() {
+        String spark = "Job aborted: Task serialization failed\n\tat org.apache.spark.SparkContext.assertNotStopped";
+        assertEquals("Job aborted: Task serialization failed", Cli.firstLine(spark));
+        String longLine = "x".repeat(5000);
+        String cut = Cli.firstLine(longLine);
+        assertTrue(cut.startsWith("x".repeat(Cli.MAX_MESSAGE)) && cut.endsWith("(run with -v for all of it)"), cut);
+        assertTrue(cut.length() < Cli.MAX_MESSAGE + 40, "one short line: " + cut.length());
+    }
+
+    @Test
     void versionNamesDl4j() {
         TestCli.Outcome o = TestCli.run("--version");
         assertEquals(0, o.exit());
