@@ -176,10 +176,47 @@ public class FastRnnOutputLayer extends RnnOutputLayer implements PathUse.Traced
         super.setInput(input, workspaceMgr);
     }
 
+    /**
+     * The graph sets the label mask again between the backward pass and {@link #computeScore}: as {@code [b, T]},
+     * where the layer holds it as DL4J's {@code [b T, 1]} column (f order). The same mask keeps the score (forgetting
+     * it there made DL4J recompute the logits and the loss: 13 % of a seq2seq training step).
+     */
     @Override
     public void setMaskArray(INDArray maskArray) {
-        ready.forget();
+        if (!sameMask(maskArray, this.maskArray)) {
+            ready.forget();
+        }
         super.setMaskArray(maskArray);
+    }
+
+    /** True when {@code next} is {@code held}, or the {@code [b, T]} form of the {@code [b T, 1]} column held. */
+    static boolean sameMask(INDArray next, INDArray held) {
+        if (next == held) {
+            return true;
+        }
+        if (next == null || held == null || next.rank() != 2 || held.rank() != 2 || held.size(1) != 1
+                || next.length() != held.length() || next.length() > Integer.MAX_VALUE / 2) {
+            return false;
+        }
+        int b = (int) next.size(0);
+        int steps = (int) next.size(1);
+        float[] n = new float[b * steps];
+        float[] h = new float[b * steps];
+        HostArrays.read(next, n);
+        HostArrays.read(held.reshape(held.length()), h);
+        for (int r = 0; r < b; r++) {
+            for (int t = 0; t < steps; t++) {
+                if (n[r * steps + t] != h[r + b * t]) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** How many times {@link #computeScore} answered with the backward pass's score. */
+    long keptScoresUsed() {
+        return ready.used();
     }
 
     @Override

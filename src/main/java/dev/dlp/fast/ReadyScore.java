@@ -8,6 +8,7 @@ package dev.dlp.fast;
 final class ReadyScore {
     private boolean ready;
     private double value;
+    private long used;
 
     /** Keeps {@code score} (the loss per example, without regularisation). */
     void keep(double score) {
@@ -23,7 +24,15 @@ final class ReadyScore {
     boolean take(boolean usable) {
         boolean r = ready && usable;
         ready = false;
+        if (r) {
+            used++;
+        }
         return r;
+    }
+
+    /** How many times {@link #take} answered true. */
+    long used() {
+        return used;
     }
 
     double value() {

@@ -68,6 +68,8 @@ class FastRnnOutputTest {
         }
         SameGradients.assertSame(dl4j, ours, x, y, 1e-5 * Math.max(1, dl4j.score()));
         SameGradients.assertFastRan(ours, "out");
+        assertTrue(((FastRnnOutputLayer) ours.getLayer("out")).keptScoresUsed() > 0,
+                "the graph's score is the fused backward pass's, not a second forward pass and loss");
         // the input gradient reaches the LSTM: its gradients matched above; and the score is DL4J's definition
         assertTrue(ours.score() > 0);
         assertTrue(SameGradients.relError(dl4j.outputSingle(x), ours.outputSingle(x)) < 1e-6, "forward is DL4J's");
