@@ -69,6 +69,13 @@ final class SkipgramTrainer {
      * one thread never uses it (its vectors stay bit-reproducible).
      */
     static final int HOT_ROWS = Integer.getInteger("dlp.skipgram.hotRows", 256);
+    /**
+     * The hot words' input rows too (written whenever a hot word is a pair's context). Measured 2026-11-28, 2 threads
+     * on Brown, 10 alternating runs each: median 1,042k words/s with, 925k without (both arms still had slow-phase
+     * runs near 500k); WordSim-353 / analogies over seeds 1-6: 0.2489 / 10.87 % with, 0.2499 / 10.68 % without.
+     * {@code -Ddlp.skipgram.hotInput=false} keeps them shared.
+     */
+    static final boolean HOT_INPUT = !"false".equals(System.getProperty("dlp.skipgram.hotInput"));
     private int hotRows;
 
     /** The hot rows the last {@link #train} kept per thread (0 with one thread). */
@@ -316,10 +323,16 @@ final class SkipgramTrainer {
         private long rng;
         private final float[] neu1e = new float[dims];
         private int[] buf = new int[256];
-        /** Output rows 0..hot-1 (the most frequent words) worked on in a private copy, merged every chunk. */
+        /**
+         * Output rows 0..hot-1 (the most frequent words) worked on in a private copy, merged every chunk; the same
+         * for their input rows (hot0) unless {@link #HOT_INPUT} is off.
+         */
         private final int hot;
         private final float[] hot1;
         private final float[] base1;
+        private final int hotIn;
+        private final float[] hot0;
+        private final float[] base0;
 
         Worker(int[] chunks, java.util.concurrent.atomic.AtomicInteger nextChunk,
                java.util.concurrent.BlockingQueue<Corpus.Block> blocks, long seed) {
@@ -333,17 +346,24 @@ final class SkipgramTrainer {
             this.hot = hotRows;
             this.hot1 = new float[hot * dims];
             this.base1 = new float[hot * dims];
+            this.hotIn = HOT_INPUT ? hot : 0;
+            this.hot0 = new float[hotIn * dims];
+            this.base0 = new float[hotIn * dims];
             merge();
         }
 
         /** Adds this worker's change to the hot rows since the last merge to the shared rows, then takes theirs. */
         private void merge() {
-            float[] s1 = syn1;
-            for (int i = 0; i < hot1.length; i++) {
-                float shared = s1[i] + (hot1[i] - base1[i]);
-                s1[i] = shared;
-                hot1[i] = shared;
-                base1[i] = shared;
+            merge(syn1, hot1, base1);
+            merge(syn0, hot0, base0);
+        }
+
+        private static void merge(float[] shared, float[] own, float[] base) {
+            for (int i = 0; i < own.length; i++) {
+                float v = shared[i] + (own[i] - base[i]);
+                shared[i] = v;
+                own[i] = v;
+                base[i] = v;
             }
         }
 
@@ -421,7 +441,7 @@ final class SkipgramTrainer {
         /** One (center, context) pair: the context's input vector predicts the center word against negatives. */
         private void pair(int center, int context, float alpha, int negative) {
             final int d = dims;
-            final float[] s0 = syn0;
+            final float[] s0 = context < hotIn ? hot0 : syn0;
             final float[] shared1 = syn1;
             final float[] e = neu1e;
             final int l1 = context * d;

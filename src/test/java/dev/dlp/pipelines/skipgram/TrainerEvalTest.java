@@ -52,7 +52,8 @@ public class TrainerEvalTest {
         Corpus.readPlain(new java.io.StringReader(text), true, 1000, c);
         WordVocab vocab = WordVocab.build(c, 1);
         SkipgramTrainer t = train(text, 2, 3);
-        // two threads: every output row (30 words < 256) lived in each thread's private copy, merged per chunk
+        // two threads: every output and input row (30 words < 256) lived in each thread's private copies, merged per
+        // chunk
         assertEquals(vocab.size(), t.hotRowsUsed());
         String[] words = new String[vocab.size()];
         for (int i = 0; i < words.length; i++) {
