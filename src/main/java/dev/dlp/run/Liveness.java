@@ -31,9 +31,11 @@ public final class Liveness implements AutoCloseable {
     static final String HEARTBEAT = "heartbeat";
 
     private final ScheduledExecutorService beat;
+    private final Path file;
 
-    private Liveness(ScheduledExecutorService beat) {
+    private Liveness(ScheduledExecutorService beat, Path file) {
         this.beat = beat;
+        this.file = file;
     }
 
     /** This process, as summary.json's {@code process} records it. */
@@ -63,12 +65,23 @@ public final class Liveness implements AutoCloseable {
         };
         touch.run();
         ex.scheduleAtFixedRate(touch, BEAT.toSeconds(), BEAT.toSeconds(), TimeUnit.SECONDS);
-        return new Liveness(ex);
+        return new Liveness(ex, file);
     }
 
+    /** Stops the beat and removes the file: a run that has ended needs none (a killed process leaves it behind). */
     @Override
     public void close() {
         beat.shutdownNow();
+        try {
+            beat.awaitTermination(5, TimeUnit.SECONDS);   // a touch in progress must not write the file again
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.debug("heartbeat not removed: {}", e.getMessage());
+        }
     }
 
     /**

@@ -41,6 +41,7 @@ class RunLifecycleTest {
         }
 
         final List<String> phases = new ArrayList<>();
+        boolean heartbeatWhileTraining;
         final String failAt;
 
         Recording(String failAt) {
@@ -77,6 +78,7 @@ class RunLifecycleTest {
         @Override
         public RunLifecycle.Outcome train(RunLifecycle.Running<Resolved, String> run) throws InterruptedException {
             phases.add("train:" + run.summary().status());
+            heartbeatWhileTraining = Files.isRegularFile(run.dir().path().resolve("heartbeat"));
             if (failAt.equals("train")) {
                 throw new IllegalStateException("broken in train");
             }
@@ -121,6 +123,10 @@ class RunLifecycleTest {
         assertEquals(7, s.get("seed").asLong());
         assertTrue(s.has("finished") && s.has("wall_s"));
         assertTrue(console.toString().contains("status: completed (3 things)"), console.toString());
+        assertTrue(job.heartbeatWhileTraining, "the heartbeat is touched while the run trains");
+        try (Stream<Path> runs = Files.list(root.resolve("conv-basics"))) {
+            assertFalse(Files.exists(runs.toList().get(0).resolve("heartbeat")), "and removed when it ends");
+        }
     }
 
     @Test
