@@ -26,7 +26,7 @@ done
 export SPARK_LOCAL_IP=127.0.0.1
 
 need_build() {
-  if ! compgen -G "$here/target/lib/spark-core_*.jar" >/dev/null; then
+  if [[ ! -f "$jar" ]] || ! compgen -G "$here/target/lib/spark-core_*.jar" >/dev/null; then
     echo "spark-standalone: building dlp's Spark build (mvn -Pspark package)..." >&2
     DLP_SPARK=1 "$here/dlp" --version >/dev/null
   fi
@@ -45,16 +45,18 @@ start() {
   local cores=2 memory=6g
   while [[ $# -gt 0 ]]; do
     case "$1" in
-      --cores) cores="$2"; shift 2 ;;
-      --memory) memory="$2"; shift 2 ;;
+      --cores) cores="${2:?spark-standalone: --cores needs a value}"; shift 2 ;;
+      --memory) memory="${2:?spark-standalone: --memory needs a value}"; shift 2 ;;
       *) echo "spark-standalone: unknown option $1" >&2; usage >&2; exit 2 ;;
     esac
   done
   need_build
-  if (exec 3<>/dev/tcp/127.0.0.1/7077) 2>/dev/null; then
-    echo "spark-standalone: something already listens on 127.0.0.1:7077 (stop it first)" >&2
-    exit 2
-  fi
+  for port in 7077 18080 18081; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "spark-standalone: something already listens on 127.0.0.1:$port (stop it first)" >&2
+      exit 2
+    fi
+  done
   mkdir -p "$dir/home" "$dir/work"
   # the worker launches executors with $SPARK_HOME/jars on their class path: dlp's Spark build has them all
   ln -sfn "$here/target/lib" "$dir/home/jars"

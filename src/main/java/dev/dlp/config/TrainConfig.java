@@ -106,6 +106,10 @@ public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, doub
         Check.inRange("train.workers", workers, 0, 256);
         Check.atLeast("train.stats_every", statsEvery, 0);
         distributed.validate("train.distributed");
+        if (stats && distributed.parallelWrapper()) {
+            throw new ConfigException("train.stats", "is not recorded with train.distributed.engine parallel_wrapper "
+                    + "(DL4J would call the statistics listener from every worker's thread at once); turn one off");
+        }
         updater.validate("train.updater");
         earlyStopping.validate("train.early_stopping");
     }

@@ -183,7 +183,7 @@ public class FastRnnOutputLayer extends RnnOutputLayer implements PathUse.Traced
      */
     @Override
     public void setMaskArray(INDArray maskArray) {
-        if (!sameMask(maskArray, this.maskArray)) {
+        if (!ready.kept() || !dev.dlp.nd4j.Backend.hostArrays() || !sameMask(maskArray, this.maskArray)) {
             ready.forget();
         }
         super.setMaskArray(maskArray);

@@ -16,6 +16,11 @@ final class ReadyScore {
         ready = true;
     }
 
+    /** True while a score is kept. */
+    boolean kept() {
+        return ready;
+    }
+
     void forget() {
         ready = false;
     }

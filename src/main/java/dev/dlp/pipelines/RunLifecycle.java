@@ -115,9 +115,9 @@ public final class RunLifecycle {
         Outcome outcome;
         try (Liveness alive = Liveness.start(dir.path())) {
             outcome = trainAndReport(job, resolved, prepared, start, dir, summary, ctx);
+            // phase 6: summary (saved before the heartbeat goes: a running run never lacks one)
+            RunRecord.close(summary, t0);
         }
-        // phase 6: summary
-        RunRecord.close(summary, t0);
         ctx.out().println("status: " + outcome.status() + (outcome.detail() == null ? "" : " (" + outcome.detail()
                 + ")"));
         ctx.out().flush();

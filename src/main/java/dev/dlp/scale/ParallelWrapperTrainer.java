@@ -44,6 +44,7 @@ public final class ParallelWrapperTrainer implements EpochTrainer {
     private final int workers;
     private final int threadsPerWorker;
     private final WorkerHooks hooks;
+    private boolean warned;
 
     public ParallelWrapperTrainer(ComputationGraph graph, TrainConfig.DistributedConfig config, int batchSize) {
         this.graph = graph;
@@ -53,6 +54,9 @@ public final class ParallelWrapperTrainer implements EpochTrainer {
         // on the CPU the workers share the cores: each worker's native ops (oneDNN, OpenMP loops) get its share
         this.threadsPerWorker = Backend.hostArrays() ? Math.max(1, TrainConfig.cores() / workers) : 0;
         this.hooks = new WorkerHooks(graph, threadsPerWorker);
+        // the other workers rebuild the graph from its JSON on their own threads, where a failure would hang DL4J's
+        // trainer: fail here instead
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(graph.getConfiguration().toJson());
         LOG.info("distributed: ParallelWrapper, {} workers on {} device(s), averaging every {} minibatches of {}",
                 workers, devices(), config.averagingFrequency(), batchSize);
     }
@@ -68,10 +72,19 @@ public final class ParallelWrapperTrainer implements EpochTrainer {
 
     @Override
     public double fitEpoch(List<MultiDataSet> batches) {
+        // the run's own listeners stay off the workers (DL4J hands a listener to every replica's thread: statistics
+        // listeners are not made for that; train.stats is refused with this engine); the workers get dlp's hooks only
         Collection<TrainingListener> own = new ArrayList<>(graph.getListeners());
-        List<TrainingListener> all = new ArrayList<>(own);
-        all.add(hooks);
+        graph.setListeners(new ArrayList<>());
         hooks.reset(Math.min(workers, batches.size()));
+        int dropped = unaveragedBatches(batches.size(), workers, config.averagingFrequency());
+        if (dropped > 0 && !warned) {
+            warned = true;
+            int rounds = (batches.size() + workers - 1) / workers;
+            LOG.warn("ParallelWrapper: {} of the epoch's {} minibatches come after the last averaging on workers other "
+                    + "than 0 and are lost with their copies; an averaging_frequency dividing {} (the rounds of an "
+                    + "epoch) loses none", dropped, batches.size(), rounds);
+        }
         ParallelWrapper pw = new ParallelWrapper.Builder<>(graph)
                 .workers(workers)
                 .averagingFrequency(config.averagingFrequency())
@@ -82,13 +95,46 @@ public final class ParallelWrapperTrainer implements EpochTrainer {
                 .workspaceMode(graph.getConfiguration().getTrainingWorkspaceMode())
                 .build();
         try {
-            pw.setListeners(all);
+            pw.setListeners(hooks);
             pw.fit(new ListIterator(batches));
         } finally {
-            pw.shutdown();
-            graph.setListeners(own);   // worker 0 is the graph: it had the wrapper's listeners
+            shutdown(pw);
+            graph.setListeners(own);
         }
         return hooks.mean();
+    }
+
+    /**
+     * The minibatches of an epoch of {@code batches} that only worker 0's copy learns from: ParallelWrapper averages
+     * every {@code averaging_frequency} rounds (a round = one minibatch per worker) and not again at the end of the
+     * epoch, so the other workers' rounds after the last averaging are dropped with their replicas.
+     */
+    static int unaveragedBatches(int batches, int workers, int frequency) {
+        int rounds = (batches + workers - 1) / workers;
+        int tail = rounds % frequency;
+        if (tail == 0) {
+            return 0;
+        }
+        int tailBatches = batches - (rounds - tail) * workers;   // minibatches in the tail rounds, all workers
+        return tailBatches - tail;                              // less worker 0's (one per round)
+    }
+
+    /**
+     * Shuts the wrapper down, giving up after a minute: DL4J's trainer threads spin until they say they stopped, which
+     * one that died before building its replica never does (its threads are daemons).
+     */
+    private static void shutdown(ParallelWrapper pw) {
+        Thread t = new Thread(pw::shutdown, "dlp-parallel-wrapper-shutdown");
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join(60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            LOG.warn("ParallelWrapper: its workers did not stop within a minute; going on without them");
+        }
     }
 
     @Override

@@ -110,6 +110,14 @@ class ParallelWrapperTest {
     }
 
     @Test
+    void theMinibatchesAfterTheLastAveragingAreCounted() {
+        assertEquals(0, ParallelWrapperTrainer.unaveragedBatches(100, 2, 5), "50 rounds, averaged at 50");
+        assertEquals(4, ParallelWrapperTrainer.unaveragedBatches(28, 2, 5), "14 rounds: worker 1's last 4");
+        assertEquals(2, ParallelWrapperTrainer.unaveragedBatches(15, 2, 5), "8 rounds, the last with worker 0 only");
+        assertEquals(0, ParallelWrapperTrainer.unaveragedBatches(7, 3, 1));
+    }
+
+    @Test
     void oneWorkerOrAnUnknownEngineIsBadInputNamingTheKey() {
         Path root = tmp.resolve("bad");
         TestCli.Outcome one = lenet(root, "one", "--set", "train.distributed.engine=parallel_wrapper",
@@ -119,6 +127,9 @@ class ParallelWrapperTest {
         TestCli.Outcome typo = lenet(root, "typo", "--set", "train.distributed.engine=parallel_wraper");
         assertEquals(2, typo.exit(), typo.toString());
         assertTrue(typo.err().contains("parallel_wrapper"), "suggests the nearest engine: " + typo.err());
+        TestCli.Outcome stats = lenet(root, "stats", "--set", "train.distributed.engine=parallel_wrapper", "--stats");
+        assertEquals(2, stats.exit(), stats.toString());
+        assertTrue(stats.err().contains("train.stats"), stats.err());
         assertTrue(!Files.exists(root.resolve("lenet")) || root.resolve("lenet").toFile().list().length == 0,
                 "nothing written");
     }

@@ -77,10 +77,17 @@ final class SkipgramTrainer {
      */
     static final boolean HOT_INPUT = !"false".equals(System.getProperty("dlp.skipgram.hotInput"));
     private int hotRows;
+    /** Serialises the workers' merges of their hot rows into the shared tables. */
+    private final Object hotLock = new Object();
 
     /** The hot rows the last {@link #train} kept per thread (0 with one thread). */
     int hotRowsUsed() {
         return hotRows;
+    }
+
+    /** The hot input rows the last {@link #train} kept per thread (0 with one thread or {@link #HOT_INPUT} off). */
+    int hotInputRowsUsed() {
+        return HOT_INPUT ? hotRows : 0;
     }
     /** The first epoch to train (after a resume). */
     private int startEpoch;
@@ -349,13 +356,24 @@ final class SkipgramTrainer {
             this.hotIn = HOT_INPUT ? hot : 0;
             this.hot0 = new float[hotIn * dims];
             this.base0 = new float[hotIn * dims];
-            merge();
+            synchronized (hotLock) {
+                System.arraycopy(syn1, 0, hot1, 0, hot1.length);
+                System.arraycopy(syn1, 0, base1, 0, base1.length);
+                System.arraycopy(syn0, 0, hot0, 0, hot0.length);
+                System.arraycopy(syn0, 0, base0, 0, base0.length);
+            }
         }
 
-        /** Adds this worker's change to the hot rows since the last merge to the shared rows, then takes theirs. */
+        /**
+         * Adds this worker's change to the hot rows since the last merge to the shared rows, then takes theirs. One
+         * worker at a time (two merging at once could each overwrite the other's change; a merge is ~50k floats per
+         * ~10k-token chunk).
+         */
         private void merge() {
-            merge(syn1, hot1, base1);
-            merge(syn0, hot0, base0);
+            synchronized (hotLock) {
+                merge(syn1, hot1, base1);
+                merge(syn0, hot0, base0);
+            }
         }
 
         private static void merge(float[] shared, float[] own, float[] base) {

@@ -55,6 +55,7 @@ public class TrainerEvalTest {
         // two threads: every output and input row (30 words < 256) lived in each thread's private copies, merged per
         // chunk
         assertEquals(vocab.size(), t.hotRowsUsed());
+        assertEquals(vocab.size(), t.hotInputRowsUsed());
         String[] words = new String[vocab.size()];
         for (int i = 0; i < words.length; i++) {
             words[i] = vocab.word(i);
