@@ -17,11 +17,10 @@ jar="$here/target/dlp.jar"
 
 usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
 
-opens=()
-for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
-         java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar; do
+opens=()   # the JDK packages Spark needs opened on Java 17 (the list ./dlp uses)
+while read -r p; do
   opens+=("--add-opens=java.base/$p=ALL-UNNAMED")
-done
+done < "$here/scripts/spark-opens.txt"
 # every daemon and the driver on the loopback interface
 export SPARK_LOCAL_IP=127.0.0.1
 

@@ -23,6 +23,23 @@ class SparkOptionalTest {
     Path tmp;
 
     @Test
+    void thePomsSparkTestOptionsOpenTheSamePackagesAsDlp() throws IOException {
+        String pom = Files.readString(Path.of("pom.xml"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<test.jvm.extra>([^<]*)</test.jvm.extra>")
+                .matcher(pom);
+        String options = "";
+        while (options.isBlank() && m.find()) {   // the default build's is empty; the Spark profile's is the list
+            options = m.group(1);
+        }
+        assertTrue(!options.isBlank(), "the Spark profile's test JVM options");
+        java.util.List<String> fromPom = java.util.Arrays.stream(options.trim().split("\\s+"))
+                .map(o -> o.replace("--add-opens=java.base/", "").replace("=ALL-UNNAMED", "")).toList();
+        java.util.List<String> list = Files.readAllLines(Path.of("scripts/spark-opens.txt")).stream()
+                .filter(l -> !l.isBlank()).toList();
+        assertEquals(list, fromPom);
+    }
+
+    @Test
     void withoutTheSparkBuildSparkIsExit2AndWritesNothing() throws IOException {
         assumeTrue(SparkServices.find().isEmpty(), "this is the Spark build");
         Path data = tmp.resolve("data");
