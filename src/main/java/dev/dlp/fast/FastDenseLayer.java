@@ -104,6 +104,15 @@ public class FastDenseLayer extends DenseLayer implements PathUse.Traced {
 
     /** In place over row-major {@code a[n, k]}: adds the bias to every row, then ReLU when asked. */
     static void biasAndActivation(float[] a, float[] b, int n, int k, boolean relu) {
+        if (Simd.AVAILABLE) {
+            HeapSimd.biasAndActivation(a, b, n, k, relu);
+        } else {
+            biasAndActivationLoop(a, b, n, k, relu);
+        }
+    }
+
+    /** {@link #biasAndActivation} as a plain loop (without the Vector API; tests hold the two bit-identical). */
+    static void biasAndActivationLoop(float[] a, float[] b, int n, int k, boolean relu) {
         for (int r = 0; r < n; r++) {
             int o = r * k;
             for (int j = 0; j < k; j++) {
@@ -168,6 +177,15 @@ public class FastDenseLayer extends DenseLayer implements PathUse.Traced {
      * {@code a} ({@code [a > 0]} for ReLU, 1 for identity); {@code dBias} gets the column sums of δ.
      */
     static void activationGradient(float[] e, float[] a, float[] dBias, int n, int k, boolean relu) {
+        if (Simd.AVAILABLE) {
+            HeapSimd.activationGradient(e, a, dBias, n, k, relu);
+        } else {
+            activationGradientLoop(e, a, dBias, n, k, relu);
+        }
+    }
+
+    /** {@link #activationGradient} as a plain loop (without the Vector API; tests hold the two bit-identical). */
+    static void activationGradientLoop(float[] e, float[] a, float[] dBias, int n, int k, boolean relu) {
         Arrays.fill(dBias, 0, k, 0f);
         for (int r = 0; r < n; r++) {
             int o = r * k;
