@@ -92,6 +92,11 @@ public final class EngineReport {
             if (gu.notFusedReason() != null) {
                 m.put("not_fused", gu.notFusedReason());
             }
+            LeanDescent lean = LeanDescent.on(g);
+            if (lean != null && lean.lean()) {
+                m.put("step", "dlp LeanDescent (DL4J's SGD step on the graph's own parameter and gradient arrays)");
+                m.put("lean_steps", lean.leanSteps());
+            }
         } else {
             m.put("implementation", "DL4J ComputationGraphUpdater + NegativeGradientStepFunction");
         }

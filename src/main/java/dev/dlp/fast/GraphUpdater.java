@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.solvers.BaseOptimizer;
+import org.deeplearning4j.optimize.solvers.StochasticGradientDescent;
 import org.deeplearning4j.optimize.stepfunctions.NegativeGradientStepFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -55,12 +56,22 @@ public final class GraphUpdater extends ComputationGraphUpdater {
 
     /**
      * Puts a {@link GraphUpdater} on {@code graph}, keeping its current updater state (fresh or restored from a
-     * checkpoint), and DL4J's {@code params -= update} step as a Java loop ({@link JavaStep}). Idempotent.
+     * checkpoint), DL4J's SGD step without its per-step array copies ({@link LeanDescent}) and DL4J's
+     * {@code params -= update} as a Java loop ({@link JavaStep}). Idempotent.
      */
     public static void install(ComputationGraph graph) {
         ComputationGraphUpdater current = graph.getUpdater();
         if (!(current instanceof GraphUpdater)) {
             graph.setUpdater(new GraphUpdater(graph, current.getStateViewArray()));
+        }
+        // DL4J's SGD step, or the workers' (LeanDescent already), without its per-step reshapes and parameter copy
+        if (graph.getOptimizer() instanceof LeanDescent lean) {
+            lean.lean(true);
+        } else if (graph.getOptimizer() != null && graph.getOptimizer().getClass() == StochasticGradientDescent.class) {
+            LeanDescent lean = new LeanDescent(graph);
+            if (LeanDescent.installOn(graph, lean)) {
+                lean.lean(true);
+            }
         }
         if (STEP != null && dev.dlp.nd4j.Backend.hostArrays() && graph.getOptimizer() instanceof BaseOptimizer opt) {
             try {

@@ -7,13 +7,8 @@ import org.deeplearning4j.nn.conf.BackpropType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.deeplearning4j.optimize.Solver;
-import org.deeplearning4j.optimize.api.ConvexOptimizer;
 import org.deeplearning4j.optimize.api.TrainingListener;
-import org.deeplearning4j.optimize.solvers.StochasticGradientDescent;
-import org.deeplearning4j.optimize.stepfunctions.StepFunctions;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,9 +16,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +44,6 @@ import java.util.Map;
  * running statistics), whose "gradients" are not sums over examples.
  */
 public final class Workers implements AutoCloseable {
-    private static final Field SOLVER = solverField();
-
     private final ComputationGraph graph;
     private final List<ComputationGraph> replicas;
     /** One lane (thread) per replica. */
@@ -102,22 +93,17 @@ public final class Workers implements AutoCloseable {
             lanes.add(new Lane("dlp-worker-" + i, () -> Backend.setOmpThreads(omp)));
         }
         Workers w = new Workers(n, graph, replicas, lanes, stochastic, null);
-        ComputationGraphUpdater updater = graph.getUpdater(true);   // keeps a restored updater state
-        SplitDescent opt = new SplitDescent(graph, w);
-        opt.setUpdaterComputationGraph(updater);
-        try {
-            SOLVER.set(graph, new OneOptimizerSolver(opt));   // last: the graph trains as before until here
-        } catch (IllegalAccessException | RuntimeException e) {
+        // last: the graph trains as before until here
+        if (!LeanDescent.installOn(graph, new SplitDescent(graph, w))) {
             w.close();
-            return new Workers(n, graph, List.of(), List.of(), stochastic, "DL4J's solver field is not accessible: "
-                    + e);
+            return new Workers(n, graph, List.of(), List.of(), stochastic, "DL4J's solver field is not accessible");
         }
         return w;
     }
 
     /** Why the batch cannot be split for {@code graph}, or null when it can. */
     static String declineReason(ComputationGraph graph) {
-        if (SOLVER == null) {
+        if (!LeanDescent.installable()) {
             return "this DL4J version has no ComputationGraph.solver field";
         }
         if (graph.getConfiguration().getBackpropType() == BackpropType.TruncatedBPTT) {
@@ -274,26 +260,15 @@ public final class Workers implements AutoCloseable {
         return out;
     }
 
-    private static Field solverField() {
-        try {
-            Field f = ComputationGraph.class.getDeclaredField("solver");
-            f.setAccessible(true);
-            return f;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
-
     /**
      * DL4J's stochastic gradient descent with the gradient computed by the workers; everything else (listeners,
      * updater, step, counters) is the superclass's.
      */
-    private static final class SplitDescent extends StochasticGradientDescent {
+    private static final class SplitDescent extends LeanDescent {
         private final Workers workers;
 
         SplitDescent(ComputationGraph graph, Workers workers) {
-            super(graph.conf(), StepFunctions.createStepFunction(graph.conf().getStepFunction()),
-                    graph.getListeners(), graph);
+            super(graph);
             this.workers = workers;
         }
 
@@ -312,26 +287,6 @@ public final class Workers implements AutoCloseable {
             score = pair.getSecond();
             updateGradientAccordingToParams(pair.getFirst(), model, model.batchSize(), workspaceMgr);
             return pair;
-        }
-    }
-
-    /** A solver whose optimizer is the one given (DL4J's builds its own from the configuration). */
-    private static final class OneOptimizerSolver extends Solver {
-        private final ConvexOptimizer optimizer;
-
-        OneOptimizerSolver(ConvexOptimizer optimizer) {
-            this.optimizer = optimizer;
-        }
-
-        @Override
-        public ConvexOptimizer getOptimizer() {
-            return optimizer;
-        }
-
-        @Override
-        public void setListeners(Collection<TrainingListener> listeners) {
-            super.setListeners(listeners);
-            optimizer.setListeners(listeners);
         }
     }
 }

@@ -1,0 +1,100 @@
+package dev.dlp.fast;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.api.BaseTrainingListener;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link LeanDescent}'s step trains exactly as DL4J's {@code StochasticGradientDescent.optimize}, and runs. */
+@dev.dlp.CpuBackendOnly
+class LeanDescentTest {
+
+    private static ComputationGraph graph() {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT)
+                .updater(new FastAdam(0.01, null, 0.9, 0.999, 1e-8)).graphBuilder()
+                .addInputs("x").setInputTypes(InputType.feedForward(7))
+                .addLayer("h", new DenseLayer.Builder().nOut(9).activation(Activation.RELU).build(), "x")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "h")
+                .setOutputs("out").build();
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        return g;
+    }
+
+    /** Records what each iterationDone saw: the iteration and the sum of the parameters at that moment. */
+    private static final class Seen extends BaseTrainingListener {
+        final List<String> calls = new ArrayList<>();
+
+        @Override
+        public void iterationDone(Model model, int iteration, int epoch) {
+            calls.add(iteration + ":" + epoch + ":" + model.params().sumNumber().floatValue());
+        }
+    }
+
+    private static void train(ComputationGraph g, int steps) {
+        Nd4j.getRandom().setSeed(17);
+        for (int s = 0; s < steps; s++) {
+            INDArray x = Nd4j.randn(DataType.FLOAT, 12, 7);
+            INDArray y = Nd4j.zeros(DataType.FLOAT, 12, 3);
+            for (int i = 0; i < 12; i++) {
+                y.putScalar(i, (i * 7 + s) % 3, 1f);
+            }
+            g.fit(new INDArray[]{x}, new INDArray[]{y});
+        }
+    }
+
+    @ParameterizedTest(name = "{0} worker(s)")
+    @ValueSource(ints = {1, 2})
+    void stepsExactlyAsDl4jsOptimize(int workers) {
+        ComputationGraph lean = graph();
+        ComputationGraph plain = graph();
+        plain.setParams(lean.params().dup());
+        try (Workers wl = Workers.install(lean, workers, false); Workers wp = Workers.install(plain, workers, false)) {
+            GraphUpdater.install(lean);
+            GraphUpdater.install(plain);
+            LeanDescent l = LeanDescent.on(lean);
+            LeanDescent p = LeanDescent.on(plain);
+            assertNotNull(l, "the fast engine's optimizer is a LeanDescent");
+            assertNotNull(p);
+            assertTrue(l.lean());
+            p.lean(false);   // DL4J's own optimize, with the same updater and step function
+            Seen seenLean = new Seen();
+            Seen seenPlain = new Seen();
+            lean.setListeners(seenLean);
+            plain.setListeners(seenPlain);
+            INDArray before = lean.params().dup();
+            train(lean, 20);
+            train(plain, 20);
+
+            assertEquals(20, l.leanSteps(), "every step took the lean path");
+            assertEquals(0, p.leanSteps());
+            assertTrue(lean.params().sub(before).norm2Number().doubleValue() > 1e-3, "training moved the parameters");
+            assertArrayEquals(plain.params().toFloatVector(), lean.params().toFloatVector(), "parameters");
+            assertArrayEquals(plain.getUpdater().getStateViewArray().toFloatVector(),
+                    lean.getUpdater().getStateViewArray().toFloatVector(), "Adam's state");
+            assertEquals(plain.getIterationCount(), lean.getIterationCount());
+            assertEquals(seenPlain.calls, seenLean.calls, "listeners saw the same iterations and parameters");
+            assertEquals(20, seenLean.calls.size());
+        }
+    }
+}
