@@ -27,7 +27,7 @@
  *       backward as two OpenBLAS products and one Java pass; activations kept from the forward pass; no input
  *       gradient when fed by a model input</td><td>dense layers with relu or identity, a bias, no dropout, weight
  *       noise or layer norm</td><td>another backend, non-float data, a mask, a backward pass without its training
- *       forward pass</td><td>FastDenseTest</td></tr>
+ *       forward pass</td><td>FastDenseTest, HeapSimdTest</td></tr>
  *   <tr><td>{@link dev.dlp.fast.SoftmaxOutput}, {@link dev.dlp.fast.SigmoidXentOutput}
  *       ({@link dev.dlp.fast.FusedOutputLayer})</td><td>OutputLayer: activation, loss, gradient and score fused
  *       into one pass (sigmoid + xent's element-wise part on the Vector API in ND4J's memory when
@@ -65,6 +65,10 @@
  *       "external gradient" path (views rebuilt every step) and the {@code params -= update} op; one fused pass
  *       when every block is Adam</td><td>training with {@code engine: fast}</td><td>regularisation, gradient
  *       normalisation, other updaters (DL4J's per-block path)</td><td>GraphUpdaterTest</td></tr>
+ *   <tr><td>{@link dev.dlp.fast.LeanDescent}</td><td>StochasticGradientDescent's step: the update applied to the
+ *       graph's own parameter and gradient arrays, without per-step reshapes and the parameter copy of
+ *       {@code setParams}</td><td>training with {@code engine: fast}</td><td>a gradient that is not the graph's own,
+ *       a gradients accumulator</td><td>LeanDescentTest</td></tr>
  *   <tr><td>{@link dev.dlp.fast.Workers} + {@link dev.dlp.fast.Lane} ({@code train.workers})</td><td>ComputationGraph's
  *       gradient computation inside DL4J's optimizer: the batch in slices on replicas that view the network's
  *       parameters, gradients summed, DL4J's updater and step once</td><td>{@code train.workers} &gt; 1 (lenet5 and
