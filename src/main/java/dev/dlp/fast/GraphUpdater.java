@@ -84,7 +84,8 @@ public final class GraphUpdater extends ComputationGraphUpdater {
         }
     }
 
-    private static Field field(Class<?> owner, String name) {
+    /** {@code owner}'s declared field {@code name}, made accessible; null when this DL4J has none. */
+    static Field field(Class<?> owner, String name) {
         try {
             Field f = owner.getDeclaredField(name);
             f.setAccessible(true);
@@ -141,7 +142,8 @@ public final class GraphUpdater extends ComputationGraphUpdater {
         return fused;
     }
 
-    private static INDArray flat(Gradient gradient) {
+    /** {@code gradient}'s flattened array itself (not the fresh reshape its getter returns, when it can be read). */
+    static INDArray flat(Gradient gradient) {
         if (FLAT != null && gradient instanceof DefaultGradient) {
             try {
                 INDArray f = (INDArray) FLAT.get(gradient);

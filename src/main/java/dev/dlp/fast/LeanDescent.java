@@ -1,6 +1,5 @@
 package dev.dlp.fast;
 
-import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -35,9 +34,8 @@ import java.util.concurrent.atomic.LongAdder;
 class LeanDescent extends StochasticGradientDescent {
     /** Steps that took the lean path (tests assert it ran). */
     static final LongAdder LEAN_STEPS = new LongAdder();
-    private static final Field SOLVER = field(ComputationGraph.class, "solver");
-    private static final Field PARAMS = field(ComputationGraph.class, "flattenedParams");
-    private static final Field FLAT = field(DefaultGradient.class, "flattenedGradient");
+    private static final Field SOLVER = GraphUpdater.field(ComputationGraph.class, "solver");
+    private static final Field PARAMS = GraphUpdater.field(ComputationGraph.class, "flattenedParams");
 
     private volatile boolean lean;
     private long leanSteps;
@@ -107,8 +105,7 @@ class LeanDescent extends StochasticGradientDescent {
 
     @Override
     public boolean optimize(LayerWorkspaceMgr workspaceMgr) {
-        if (!lean || accumulator != null || !(model instanceof ComputationGraph graph) || PARAMS == null
-                || FLAT == null) {
+        if (!lean || accumulator != null || !(model instanceof ComputationGraph graph) || PARAMS == null) {
             return super.optimize(workspaceMgr);
         }
         Pair<Gradient, Double> pair = gradientAndScore(workspaceMgr);
@@ -153,7 +150,7 @@ class LeanDescent extends StochasticGradientDescent {
     /** A 1-D view of {@code g}'s flattened gradient when that is the graph's own gradient array, else null. */
     private INDArray gradientView(ComputationGraph graph, Gradient g) {
         INDArray own = graph.getGradientsViewArray();
-        if (own == null || !(g instanceof DefaultGradient) || read(FLAT, g) != own) {
+        if (own == null || GraphUpdater.flat(g) != own) {
             return null;
         }
         if (own != gradientOf) {
@@ -167,16 +164,6 @@ class LeanDescent extends StochasticGradientDescent {
         try {
             return (INDArray) f.get(o);
         } catch (IllegalAccessException | ClassCastException e) {
-            return null;
-        }
-    }
-
-    private static Field field(Class<?> owner, String name) {
-        try {
-            Field f = owner.getDeclaredField(name);
-            f.setAccessible(true);
-            return f;
-        } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
     }

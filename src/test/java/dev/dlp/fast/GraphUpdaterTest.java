@@ -94,7 +94,7 @@ class GraphUpdaterTest {
     }
 
     /** Dense layers and a softmax output, all Adam with a learning-rate schedule: the fused pass applies. */
-    private static ComputationGraph plain(IUpdater updater) {
+    static ComputationGraph plain(IUpdater updater) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT)
                 .updater(updater).graphBuilder()
                 .addInputs("x").setInputTypes(InputType.feedForward(6))

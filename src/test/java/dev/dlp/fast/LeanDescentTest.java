@@ -1,20 +1,13 @@
 package dev.dlp.fast;
 
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,17 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @dev.dlp.CpuBackendOnly
 class LeanDescentTest {
 
+    /** GraphUpdaterTest's two dense layers (6 inputs, 3 classes) with Adam. */
     private static ComputationGraph graph() {
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT)
-                .updater(new FastAdam(0.01, null, 0.9, 0.999, 1e-8)).graphBuilder()
-                .addInputs("x").setInputTypes(InputType.feedForward(7))
-                .addLayer("h", new DenseLayer.Builder().nOut(9).activation(Activation.RELU).build(), "x")
-                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build(), "h")
-                .setOutputs("out").build();
-        ComputationGraph g = new ComputationGraph(conf);
-        g.init();
-        return g;
+        return GraphUpdaterTest.plain(new FastAdam(0.01, null, 0.9, 0.999, 1e-8));
     }
 
     /** Records what each iterationDone saw: the iteration and the sum of the parameters at that moment. */
@@ -54,7 +39,7 @@ class LeanDescentTest {
     private static void train(ComputationGraph g, int steps) {
         Nd4j.getRandom().setSeed(17);
         for (int s = 0; s < steps; s++) {
-            INDArray x = Nd4j.randn(DataType.FLOAT, 12, 7);
+            INDArray x = Nd4j.randn(DataType.FLOAT, 12, 6);
             INDArray y = Nd4j.zeros(DataType.FLOAT, 12, 3);
             for (int i = 0; i < 12; i++) {
                 y.putScalar(i, (i * 7 + s) % 3, 1f);
