@@ -198,7 +198,8 @@ public final class GraphUpdater extends ComputationGraphUpdater {
         return ok;
     }
 
-    private static boolean sameMemory(INDArray a, INDArray b) {
+    /** Whether {@code a} and {@code b} are the same contiguous floats (same length, type and address). */
+    static boolean sameMemory(INDArray a, INDArray b) {
         return a != null && a.length() == b.length() && a.dataType() == b.dataType()
                 && a.elementWiseStride() == 1 && b.elementWiseStride() == 1
                 && a.data().address() == b.data().address();

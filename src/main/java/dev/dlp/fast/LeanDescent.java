@@ -10,6 +10,7 @@ import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.optimize.solvers.BaseOptimizer;
 import org.deeplearning4j.optimize.solvers.StochasticGradientDescent;
 import org.deeplearning4j.optimize.stepfunctions.NegativeGradientStepFunction;
+import org.deeplearning4j.optimize.stepfunctions.StepFunctions;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -45,11 +46,13 @@ class LeanDescent extends StochasticGradientDescent {
     private INDArray gradientView;
 
     /**
-     * With the step function DL4J's solver gives plain SGD ({@code params -= update}; BaseOptimizer's default for a
-     * subclass would be {@code NegativeDefaultStepFunction}, the same arithmetic as a BLAS axpy).
+     * With the configured step function, or the one DL4J's solver gives plain SGD when none is configured
+     * ({@code params -= update}; BaseOptimizer's default for a subclass would be {@code NegativeDefaultStepFunction},
+     * the same arithmetic as a BLAS axpy).
      */
     LeanDescent(ComputationGraph graph) {
-        super(graph.conf(), new NegativeGradientStepFunction(), graph.getListeners(), graph);
+        super(graph.conf(), graph.conf().getStepFunction() == null ? new NegativeGradientStepFunction()
+                : StepFunctions.createStepFunction(graph.conf().getStepFunction()), graph.getListeners(), graph);
     }
 
     /**
@@ -141,8 +144,10 @@ class LeanDescent extends StochasticGradientDescent {
             return null;
         }
         if (p != paramsOf) {
+            INDArray v = p.rank() > 1 ? p.reshape(p.length()) : p;
             paramsOf = p;
-            paramsView = p.rank() > 1 ? p.reshape(p.length()) : p;
+            // a reshape that copied would leave the graph's parameters untouched: DL4J's own step then
+            paramsView = v == p || GraphUpdater.sameMemory(v, p) ? v : null;
         }
         return paramsView;
     }
@@ -154,8 +159,9 @@ class LeanDescent extends StochasticGradientDescent {
             return null;
         }
         if (own != gradientOf) {
+            INDArray v = own.rank() > 1 ? own.reshape(own.length()) : own;
             gradientOf = own;
-            gradientView = own.rank() > 1 ? own.reshape(own.length()) : own;
+            gradientView = v == own || GraphUpdater.sameMemory(v, own) ? v : null;
         }
         return gradientView;
     }

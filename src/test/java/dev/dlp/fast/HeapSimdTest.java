@@ -35,6 +35,7 @@ class HeapSimdTest {
 
     @Test
     void activationGradientIsTheLoopBitForBit() {
+        assertTrue(Simd.AVAILABLE, "the tests run with --add-modules jdk.incubator.vector");
         SplittableRandom r = new SplittableRandom(13);
         for (int k : WIDTHS) {
             for (boolean relu : new boolean[]{true, false}) {
