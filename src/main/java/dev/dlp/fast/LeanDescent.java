@@ -144,10 +144,8 @@ class LeanDescent extends StochasticGradientDescent {
             return null;
         }
         if (p != paramsOf) {
-            INDArray v = p.rank() > 1 ? p.reshape(p.length()) : p;
             paramsOf = p;
-            // a reshape that copied would leave the graph's parameters untouched: DL4J's own step then
-            paramsView = v == p || GraphUpdater.sameMemory(v, p) ? v : null;
+            paramsView = flatView(p);
         }
         return paramsView;
     }
@@ -159,11 +157,19 @@ class LeanDescent extends StochasticGradientDescent {
             return null;
         }
         if (own != gradientOf) {
-            INDArray v = own.rank() > 1 ? own.reshape(own.length()) : own;
             gradientOf = own;
-            gradientView = v == own || GraphUpdater.sameMemory(v, own) ? v : null;
+            gradientView = flatView(own);
         }
         return gradientView;
+    }
+
+    /**
+     * {@code a} as a 1-D view of its own memory, or null when the reshape copied (stepping a copy would leave the
+     * graph's array untouched: DL4J's own step runs then).
+     */
+    private static INDArray flatView(INDArray a) {
+        INDArray v = a.rank() > 1 ? a.reshape(a.length()) : a;
+        return v == a || GraphUpdater.sameMemory(v, a) ? v : null;
     }
 
     private static INDArray read(Field f, Object o) {
