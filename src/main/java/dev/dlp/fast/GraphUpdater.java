@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.solvers.BaseOptimizer;
-import org.deeplearning4j.optimize.solvers.StochasticGradientDescent;
 import org.deeplearning4j.optimize.stepfunctions.NegativeGradientStepFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -64,15 +63,7 @@ public final class GraphUpdater extends ComputationGraphUpdater {
         if (!(current instanceof GraphUpdater)) {
             graph.setUpdater(new GraphUpdater(graph, current.getStateViewArray()));
         }
-        // DL4J's SGD step, or the workers' (LeanDescent already), without its per-step reshapes and parameter copy
-        if (graph.getOptimizer() instanceof LeanDescent lean) {
-            lean.lean(true);
-        } else if (graph.getOptimizer() != null && graph.getOptimizer().getClass() == StochasticGradientDescent.class) {
-            LeanDescent lean = new LeanDescent(graph);
-            if (LeanDescent.installOn(graph, lean)) {
-                lean.lean(true);
-            }
-        }
+        LeanDescent.engage(graph);   // before the step function swap below: it replaces DL4J's optimizer
         if (STEP != null && dev.dlp.nd4j.Backend.hostArrays() && graph.getOptimizer() instanceof BaseOptimizer opt) {
             try {
                 if (STEP.get(opt) instanceof NegativeGradientStepFunction) {

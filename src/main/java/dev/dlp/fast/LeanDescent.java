@@ -5,7 +5,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.Solver;
 import org.deeplearning4j.optimize.api.ConvexOptimizer;
-import org.deeplearning4j.optimize.api.StepFunction;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.optimize.solvers.BaseOptimizer;
 import org.deeplearning4j.optimize.solvers.StochasticGradientDescent;
@@ -18,7 +17,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.lang.reflect.Field;
 import java.util.Collection;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * DL4J's {@link StochasticGradientDescent} whose {@link #optimize} step, once {@link #lean} is on (the {@code fast}
@@ -33,8 +31,6 @@ import java.util.concurrent.atomic.LongAdder;
  * gradient that is not the graph's own, a gradients accumulator, or {@code lean} off, it is DL4J's step.
  */
 class LeanDescent extends StochasticGradientDescent {
-    /** Steps that took the lean path (tests assert it ran). */
-    static final LongAdder LEAN_STEPS = new LongAdder();
     private static final Field SOLVER = GraphUpdater.field(ComputationGraph.class, "solver");
     private static final Field PARAMS = GraphUpdater.field(ComputationGraph.class, "flattenedParams");
 
@@ -72,6 +68,21 @@ class LeanDescent extends StochasticGradientDescent {
         }
     }
 
+    /**
+     * Makes {@code graph} train with the lean step (the {@code fast} engine): turns it on in the optimizer already
+     * installed (the workers'), or puts one in place of DL4J's plain SGD. Idempotent.
+     */
+    static void engage(ComputationGraph graph) {
+        if (graph.getOptimizer() instanceof LeanDescent lean) {
+            lean.lean(true);
+        } else if (graph.getOptimizer() != null && graph.getOptimizer().getClass() == StochasticGradientDescent.class) {
+            LeanDescent lean = new LeanDescent(graph);
+            if (installOn(graph, lean)) {
+                lean.lean(true);
+            }
+        }
+    }
+
     /** The lean optimizer {@code graph} trains with, or null (none installed, or no solver yet). */
     static LeanDescent on(ComputationGraph graph) {
         try {
@@ -101,11 +112,6 @@ class LeanDescent extends StochasticGradientDescent {
         return leanSteps;
     }
 
-    /** This optimizer's step function (DL4J's {@code params -= update}, or {@link JavaStep}). */
-    StepFunction step() {
-        return stepFunction;
-    }
-
     @Override
     public boolean optimize(LayerWorkspaceMgr workspaceMgr) {
         if (!lean || accumulator != null || !(model instanceof ComputationGraph graph) || PARAMS == null) {
@@ -118,7 +124,6 @@ class LeanDescent extends StochasticGradientDescent {
             // params is the graph's own parameter array: DL4J's setParams(params) would copy it onto itself
             stepFunction.step(params, gradient);
             leanSteps++;
-            LEAN_STEPS.increment();
         } else {
             INDArray p = model.params();
             INDArray full = pair.getFirst().gradient();
