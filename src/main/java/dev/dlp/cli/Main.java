@@ -9,6 +9,7 @@ public final class Main {
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
+        dev.dlp.nd4j.Backend.preferShapeInfoCache();
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         int code = Cli.newCommandLine(out, err).execute(args);

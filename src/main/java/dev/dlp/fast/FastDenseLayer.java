@@ -41,8 +41,13 @@ public class FastDenseLayer extends DenseLayer implements PathUse.Traced {
     private float[] bias = new float[0];
     private float[] biasGrad = new float[0];
     private FloatPointer delta;
-    /** The input whose activations {@link #act} holds (from a training forward pass); null when none. */
+    /** The input whose activations {@link #act} holds; null when none. */
     private INDArray cachedFor;
+    /**
+     * Whether {@link #act} is from a training forward pass (stored, not branched on: a branch that training never
+     * takes makes the JIT recompile {@link #activate} after the first validation pass).
+     */
+    private boolean cachedTraining;
 
     public FastDenseLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -86,9 +91,7 @@ public class FastDenseLayer extends DenseLayer implements PathUse.Traced {
         int nk = n * k;
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, new long[]{n, k}, 'c');
         Blas.gemm(Blas.of(x), false, Blas.of(w), false, Blas.of(out), 1f, 0f);
-        if (act.length < nk) {
-            act = new float[nk];
-        }
+        act = atLeast(act, nk);
         if (bias.length != k) {
             bias = new float[k];
         }
@@ -96,10 +99,18 @@ public class FastDenseLayer extends DenseLayer implements PathUse.Traced {
         HostArrays.read(getParam(DefaultParamInitializer.BIAS_KEY), bias);
         biasAndActivation(act, bias, n, k, relu());
         HostArrays.write(act, out);
-        if (training) {
-            cachedFor = input;
-        }
+        cachedFor = input;
+        cachedTraining = training;
         return out;
+    }
+
+    /**
+     * {@code a}, or a new array when it holds fewer than {@code n}. Not inlined (scripts/jit-commands.txt): the first
+     * validation pass (a larger batch) takes the branch that training never takes, and the JIT then throws away only
+     * this method's compiled code, not {@link #activate}'s (a recompilation of ~50 ms inside the next epoch).
+     */
+    static float[] atLeast(float[] a, int n) {
+        return a.length >= n ? a : new float[n];
     }
 
     /** In place over row-major {@code a[n, k]}: adds the bias to every row, then ReLU when asked. */
@@ -124,7 +135,7 @@ public class FastDenseLayer extends DenseLayer implements PathUse.Traced {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        boolean fast = cachedFor != null && cachedFor == input && fused();
+        boolean fast = cachedTraining && cachedFor != null && cachedFor == input && fused();
         if (!fast) {
             use.declined(layerConf().getLayerName(), fused() ? "backward pass without its training forward pass"
                     : PathUse.explain(layerConf(), dataType, input, maskArray != null, relu()

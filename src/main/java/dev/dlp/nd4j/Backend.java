@@ -13,6 +13,10 @@ import java.util.Properties;
 public final class Backend {
     private static final Logger LOG = LoggerFactory.getLogger(Backend.class);
     private static final String HELPERS_DISABLE = "org.eclipse.deeplearning4j.helpers.disable";
+    /** ND4J's key for its shape-information provider class (read once, when ND4J starts). */
+    private static final String SHAPE_INFO_PROVIDER = "shapeinfoprovider";
+    /** {@code -Ddlp.shapeInfoCache=false}: keep ND4J's own provider instead of {@link CachingShapeInfoProvider}. */
+    public static final String SHAPE_INFO_CACHE = "dlp.shapeInfoCache";
     private static boolean initialised;
     private static boolean oneDnn;
 
@@ -20,8 +24,9 @@ public final class Backend {
     }
 
     /**
-     * Native memory limit (unless given with {@code -D}), then the backend, then threads ({@code threads <= 0}:
-     * keep the default, one per core or {@code OMP_NUM_THREADS}).
+     * Native memory limit (unless given with {@code -D}) and the shape-information cache, then the backend, then
+     * threads ({@code threads <= 0}: keep the default, one per core or {@code OMP_NUM_THREADS}). The first two only
+     * take effect when ND4J has not started yet.
      */
     public static synchronized void init(int threads) {
         if (!initialised) {
@@ -32,6 +37,7 @@ public final class Backend {
                 // cost a third of a small model's training step (the maxbytes count above is cheap and stays)
                 setDefault("org.bytedeco.javacpp.maxphysicalbytes", 0);
             }
+            preferShapeInfoCache();
             long t = System.nanoTime();
             Nd4j.create(1);
             LOG.debug("ND4J {} loaded in {} ms", Nd4j.getBackend().getClass().getSimpleName(),
@@ -137,6 +143,21 @@ public final class Backend {
         }
     }
 
+    /**
+     * Asks ND4J to start with {@link CachingShapeInfoProvider} unless {@code -Ddlp.shapeInfoCache=false} or another
+     * provider is named; only effective before ND4J's first use (the CLI calls it first thing).
+     */
+    public static void preferShapeInfoCache() {
+        if (!"false".equals(System.getProperty(SHAPE_INFO_CACHE)) && System.getProperty(SHAPE_INFO_PROVIDER) == null) {
+            System.setProperty(SHAPE_INFO_PROVIDER, CachingShapeInfoProvider.class.getName());
+        }
+    }
+
+    /** True when ND4J runs with {@link CachingShapeInfoProvider}. */
+    public static boolean shapeInfoCache() {
+        return Nd4j.getShapeInfoProvider() instanceof CachingShapeInfoProvider;
+    }
+
     /** Backend facts for {@code summary.json}. */
     public static Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -148,6 +169,7 @@ public final class Backend {
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("onednn", oneDnn);
         m.put("layer_helpers", helpersEnabled());
+        m.put("shape_info_cache", shapeInfoCache());
         return m;
     }
 }

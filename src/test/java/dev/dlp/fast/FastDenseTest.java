@@ -88,6 +88,39 @@ class FastDenseTest {
     }
 
     @Test
+    void backwardAfterAnInferencePassIsDl4jsAndALargerBatchIsServed() {
+        ComputationGraph dl4j = graph(false, Activation.RELU);
+        ComputationGraph ours = graph(true, Activation.RELU);
+        ours.setParams(dl4j.params().dup());
+        Nd4j.getRandom().setSeed(3);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 3, IN);
+        INDArray big = Nd4j.randn(DataType.FLOAT, 50, IN);
+        INDArray e = Nd4j.randn(DataType.FLOAT, 3, 5);
+        var mgr = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+        INDArray[] eps = new INDArray[2];
+        INDArray[] bigOut = new INDArray[2];
+        int i = 0;
+        for (ComputationGraph g : List.of(dl4j, ours)) {
+            g.initGradientsView();
+            var d1 = g.getLayer("d1");
+            var d2 = g.getLayer("d2");
+            d1.setInput(x, mgr);
+            d2.setInput(d1.activate(true, mgr), mgr);
+            d2.activate(true, mgr);
+            d1.setInput(big, mgr);   // a validation batch larger than the training one, in between
+            bigOut[i] = d1.activate(false, mgr).dup();
+            d1.setInput(x, mgr);
+            d2.setInput(d1.activate(true, mgr), mgr);
+            d2.activate(false, mgr); // the last forward pass of d2 is an inference pass
+            eps[i++] = d2.backpropGradient(e, mgr).getSecond();
+        }
+        assertTrue(SameGradients.relError(bigOut[0], bigOut[1]) < 1e-6, "the larger batch's forward pass");
+        assertTrue(SameGradients.relError(eps[0], eps[1]) < 1e-5, "input gradient after an inference pass");
+        assertFalse(((FastDenseLayer) ours.getLayer("d2")).pathUse().lastFast(),
+                "the activations of an inference pass are not used for the backward pass");
+    }
+
+    @Test
     void trainsLikeDl4jSurvivesSaveLoadAndIsWhatTheBuilderUses() throws Exception {
         ComputationGraph dl4j = graph(false, Activation.RELU);
         ComputationGraph ours = graph(true, Activation.RELU);
