@@ -59,7 +59,7 @@ public final class CachingShapeInfoProvider extends DirectShapeInfoProvider {
         return first != null ? first : made;
     }
 
-    /** Calls answered from the cache so far (for tests and the run summary). */
+    /** Calls answered from the cache so far (for tests). */
     public long hits() {
         return hits.sum();
     }
@@ -79,7 +79,8 @@ public final class CachingShapeInfoProvider extends DirectShapeInfoProvider {
     private record Key(long[] shape, long[] stride, long elementWiseStride, char order, DataType dataType,
             boolean empty) {
         Key owned() {
-            return new Key(shape.clone(), stride.clone(), elementWiseStride, order, dataType, empty);
+            return new Key(shape == null ? null : shape.clone(), stride == null ? null : stride.clone(),
+                    elementWiseStride, order, dataType, empty);
         }
 
         @Override
@@ -92,8 +93,8 @@ public final class CachingShapeInfoProvider extends DirectShapeInfoProvider {
         @Override
         public int hashCode() {
             int h = Arrays.hashCode(shape) * 31 + Arrays.hashCode(stride);
-            return ((h * 31 + Long.hashCode(elementWiseStride)) * 31 + order) * 31 + dataType.ordinal() * 2
-                    + (empty ? 1 : 0);
+            return ((h * 31 + Long.hashCode(elementWiseStride)) * 31 + order) * 31
+                    + (dataType == null ? 0 : dataType.ordinal() * 2) + (empty ? 1 : 0);
         }
     }
 }
