@@ -160,3 +160,12 @@ for c in "${cases[@]}"; do
   fi
   echo "$row"
 done
+# every round's speed, in the order run (the medians above hide whether a setting was steady)
+echo
+echo "speed per round, in order:"
+for c in "${cases[@]}"; do
+  for f in "$out/$c".dlp-t* "$out/$c".peer-t*; do
+    [[ -f "$f" ]] || continue
+    printf '  %s %s: %s\n' "$c" "${f##*.}" "$(col 1 "$f" | tr '\n' ' ' | sed 's/ $//')"
+  done
+done
