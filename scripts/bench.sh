@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Training-speed benchmark, fair to both sides: each case runs through ./dlp (1 worker, and one worker per core:
 # train.workers, one native thread each) and, with --peer, through its PyTorch peer (../shared/peers/*.py, Debian's
-# python3-torch; --threads 1 and 2), alternating dlp and peer runs for R rounds. Speed (epoch-2 training
-# samples/s; skipgram: words/s), quality and peak RSS come from each run's summary.json / JSON line and
-# /usr/bin/time; the table has the median and range of every variant, and the ratio of dlp's median in the setting
-# its config ships with to the peer's best median.
+# python3-torch; --threads 1 and 2), alternating dlp and peer runs for R rounds. Speed (training samples/s of the
+# epochs after the first: epoch 2 at the default 2 epochs; skipgram: words/s), quality and peak RSS come from each
+# run's summary.json / JSON line and /usr/bin/time; the table has the median and range of every variant, and the
+# ratio of dlp's median in the setting its config ships with to the peer's best median. Every round's speed and
+# quality follow the table.
 #
 #   scripts/bench.sh [--peer] [--rounds R] [--epochs N] [--limit N] [--set key=value]... [CASE...]
 #   cases: lenet5 mnist-mlp mnist-softmax (default), ae conv-ae seq2seq skipgram, or 'all'
@@ -23,7 +24,7 @@ while (( $# )); do
     --rounds) rounds="$2"; shift ;;
     --limit) limit="$2"; shift ;;
     --set) sets+=(--set "$2"); shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     -*) echo "bench: unknown option $1" >&2; exit 2 ;;
     all) cases+=(lenet5 mnist-mlp mnist-softmax ae conv-ae seq2seq skipgram) ;;
     lenet5|mnist-mlp|mnist-softmax|ae|conv-ae|seq2seq|skipgram) cases+=("$1") ;;
@@ -123,7 +124,8 @@ col() { cut -d' ' -f"$1" "$2"; }
 printf '%s, %s; %s rounds, %s epochs (MNIST cases on %s examples), %s cores, load %s at the start\n' \
   "$(date -u +%Y-%m-%d)" "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" "$rounds" "$epochs" \
   "$limit" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)"
-echo "speed: training samples/s of epoch 2 (skipgram: words/s), median (range) of the rounds; dlp t1/t$(nproc):"
+echo "speed: training samples/s of the epochs after the first (epoch 2 at 2 epochs; skipgram: words/s), median (range)"
+echo "of the rounds; dlp t1/t$(nproc):"
 echo "train.workers 1 / one per core, one native thread each (skipgram: train.threads); peer t1/t2: --threads 1 / 2;"
 echo "ratio: dlp's median in the setting its config ships with (lenet5, conv-ae, seq2seq, skipgram: t$(nproc); others: t1) / the"
 echo "peer's best median; quality and peak RSS: medians of the runs in that setting"
@@ -160,12 +162,13 @@ for c in "${cases[@]}"; do
   fi
   echo "$row"
 done
-# every round's speed, in the order run (the medians above hide whether a setting was steady)
+# every round's speed and quality, in the order run (the medians above hide whether a setting was steady, and give
+# the quality of the shipped setting only)
 echo
-echo "speed per round, in order:"
+echo "speed per round, in order [quality]:"
 for c in "${cases[@]}"; do
   for f in "$out/$c".dlp-t* "$out/$c".peer-t*; do
     [[ -f "$f" ]] || continue
-    printf '  %s %s: %s\n' "$c" "${f##*.}" "$(col 1 "$f" | tr '\n' ' ' | sed 's/ $//')"
+    printf '  %s %s: %s\n' "$c" "${f##*.}" "$(awk '{printf "%s%.0f [%s]", (NR > 1 ? " " : ""), $1, $2}' "$f")"
   done
 done
