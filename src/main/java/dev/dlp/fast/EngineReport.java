@@ -49,6 +49,9 @@ public final class EngineReport {
                     : "DL4J (dlp " + l.getClass().getSimpleName() + " declined)");
             m.put("fast_passes", u.fastPasses());
             m.put("declined_passes", u.declinedPasses());
+            if (l instanceof InputConvolutionLayer c && c.vectorPasses() > 0) {
+                m.put("vector_kernel_passes", c.vectorPasses());   // -Ddlp.vectorConvGradient=true
+            }
             if (!u.reasons().isEmpty()) {
                 m.put("declined", u.reasons());
             }

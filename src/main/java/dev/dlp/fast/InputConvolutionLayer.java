@@ -29,13 +29,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * convolution, which oneDNN runs well:
  * {@code dW[o, i, p, q] = sum over (n, y, x) of delta[n, o, y, x] * xpad[n, i, y + p, x + q]} is the convolution of
  * the input with the batch as channels ({@code [i, n, H, W]}) by the output gradient as kernel ({@code [o, n, oH,
- * oW]}), same padding, stride 1. The gradient returned for the input is zeros.
+ * oW]}), same padding, stride 1. For a one-channel input and 5-wide kernels (LeNet-5's first layer), with the Vector
+ * API loaded and {@link #vectorKernel} on, the same sums run in Java instead ({@link SingleChannelConvGradient}: ~0.5
+ * ms against oneDNN's ~1.1 ms plus a copy at batch 64). The gradient returned for the input is zeros.
  *
  * <p>The fast path needs NCHW data, stride 1, dilation 1 and symmetric padding; anything else, and a layer whose
  * input gradient is asked for, runs DL4J's own backward pass.
  */
 public class InputConvolutionLayer extends ConvolutionLayer implements PathUse.Traced {
     private final PathUse use = new PathUse();
+    /** Created on first use (it needs the Vector API's module). */
+    private SingleChannelConvGradient vectorGradient;
+    private long vectorPasses;
 
     public InputConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -59,6 +64,9 @@ public class InputConvolutionLayer extends ConvolutionLayer implements PathUse.T
         long in = input.size(1);
         long out = delta.size(1);
         int[] k = layerConf().getKernelSize();
+        if (vectorKernelApplies(input, delta, pad, k)) {
+            return singleChannelGradients(input, delta, pad, k, workspaceMgr);
+        }
         INDArray inputT = in == 1 ? input.reshape('c', 1, n, input.size(2), input.size(3))
                 : input.permute(1, 0, 2, 3).dup('c');                                  // [i, n, H, W]
         INDArray deltaT = delta.permute(1, 0, 2, 3).dup('c');                          // [o, n, oH, oW]
@@ -91,6 +99,60 @@ public class InputConvolutionLayer extends ConvolutionLayer implements PathUse.T
         g.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
         weightNoiseParams.clear();
         return new Pair<>(g, workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, this.input.shape(), 'c'));
+    }
+
+    /**
+     * Whether the one-channel weight gradient runs on {@link SingleChannelConvGradient} ({@code
+     * -Ddlp.vectorConvGradient=true}; off by default). Measured 2026-11-29, LeNet-5 epochs 2-3 on 20k, 3 alternating
+     * rounds: 1 worker 10.0-11.0k -> 11.8-12.3k samples/s, 2 workers 16.5-18.3k -> 19.2-20.4k. Not the default yet:
+     * its summation order moves the shipped LeNet-5's test accuracy on seed 42 from 0.9908 to 0.9899 (seeds 1, 2, 3:
+     * 0.9911, 0.9920, 0.9906), below the 99 % the default must clear on every seed; the default needs more margin
+     * first (docs/performance.md, "The tenth session").
+     */
+    static boolean vectorKernel = Boolean.getBoolean("dlp.vectorConvGradient");
+
+    /** Whether {@link SingleChannelConvGradient} computes the parameter gradients of this pass. */
+    private static boolean vectorKernelApplies(INDArray input, INDArray delta, int[] pad, int[] k) {
+        if (!vectorKernel || !Simd.AVAILABLE || input.size(1) != 1 || !dev.dlp.nd4j.Backend.hostArrays()
+                || !HostArrays.contiguousFloats(input) || !HostArrays.contiguousFloats(delta)) {
+            return false;
+        }
+        long oh = input.size(2) + 2L * pad[0] - k[0] + 1;
+        long ow = input.size(3) + 2L * pad[1] - k[1] + 1;
+        return delta.size(2) == oh && delta.size(3) == ow && SingleChannelConvGradient.handles(k[1], (int) ow);
+    }
+
+    /**
+     * The parameter gradients of a one-channel input on the Vector API ({@link SingleChannelConvGradient}) instead of
+     * oneDNN's convolution with the batch as channels: the same sums, in another order (float rounding).
+     */
+    private Pair<Gradient, INDArray> singleChannelGradients(INDArray input, INDArray delta, int[] pad, int[] k,
+                                                           LayerWorkspaceMgr workspaceMgr) {
+        int out = (int) delta.size(1);
+        if (vectorGradient == null) {
+            vectorGradient = new SingleChannelConvGradient();
+        }
+        float[] dW = new float[out * k[0] * k[1]];
+        float[] db = new float[out];
+        vectorGradient.compute(HostArrays.bytes(input).asFloatBuffer(), HostArrays.bytes(delta).asFloatBuffer(),
+                (int) input.size(0), (int) input.size(2), (int) input.size(3), out, k[0], pad[0], pad[1], dW, db);
+        vectorPasses++;
+        Gradient g = new DefaultGradient();
+        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        HostArrays.write(dW, weightGrad);   // [o, 1, kH, kW] in c order is dW's [o][kH][kW]
+        if (layerConf().hasBias()) {
+            INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+            HostArrays.write(db, biasGrad);
+            g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+        }
+        g.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+        weightNoiseParams.clear();
+        return new Pair<>(g, workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, this.input.shape(), 'c'));
+    }
+
+    /** Backward passes whose parameter gradients came from {@link SingleChannelConvGradient}. */
+    long vectorPasses() {
+        return vectorPasses;
     }
 
     @Override

@@ -16,6 +16,7 @@ import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.List;
@@ -28,15 +29,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@link InputConvolution} computes the same function and parameter gradients as DL4J's convolution layer. */
 @dev.dlp.CpuBackendOnly
 class InputConvolutionTest {
+    /** The Vector API kernel is opt-in ({@code -Ddlp.vectorConvGradient=true}); these tests check it switched on. */
+    @org.junit.jupiter.api.BeforeAll
+    static void vectorKernelOn() {
+        InputConvolutionLayer.vectorKernel = true;
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void vectorKernelAsConfigured() {
+        InputConvolutionLayer.vectorKernel = Boolean.getBoolean("dlp.vectorConvGradient");
+    }
 
     private static ComputationGraph graph(boolean ours, int channels, int kernel, int stride, int pad,
+                                          ConvolutionMode mode, Activation act) {
+        return graph(ours, 12, channels, kernel, stride, pad, mode, act);
+    }
+
+    private static ComputationGraph graph(boolean ours, int size, int channels, int kernel, int stride, int pad,
                                           ConvolutionMode mode, Activation act) {
         ConvolutionLayer.Builder b = ours ? new InputConvolution.Builder() : new ConvolutionLayer.Builder();
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder()
                 .seed(7).dataType(DataType.FLOAT)
                 .graphBuilder()
                 .addInputs("x")
-                .setInputTypes(InputType.convolutional(12, 12, channels))
+                .setInputTypes(InputType.convolutional(size, size, channels))
                 .addLayer("conv", b.kernelSize(kernel, kernel).stride(stride, stride).padding(pad, pad)
                         .convolutionMode(mode).nOut(5).activation(act).build(), "x")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
@@ -82,6 +98,93 @@ class InputConvolutionTest {
         boolean applies = stride == 1 && !(kernel % 2 == 0 && mode == ConvolutionMode.Same);
         assertEquals(applies, use.fastPasses() > 0);
         assertEquals(applies, use.reasons().isEmpty(), use.reasons().toString());
+        // one input channel and 5-wide kernels: the parameter gradients came from the Vector API kernel
+        assertEquals(applies && channels == 1 && kernel == 5,
+                ((InputConvolutionLayer) ours.getLayer("conv")).vectorPasses() > 0);
+    }
+
+    /**
+     * The Vector API kernel ({@link SingleChannelConvGradient}) against DL4J's backward pass: LeNet-5's first layer
+     * (28x28, padding 2), output rows of one and of two vectors' width, other paddings, a second pass on the same
+     * buffers with other data.
+     */
+    @ParameterizedTest(name = "{0}x{0}, pad {1}, {2}, batch {3}")
+    @CsvSource({
+            "28, 2, Truncate, 7",
+            "28, 0, Same, 3",
+            "9, 0, Truncate, 5",
+            "20, 1, Truncate, 2",
+            "36, 0, Truncate, 2",
+            "40, 0, Truncate, 2",   // output rows wider than two vectors on AVX-512: oneDNN's path
+    })
+    @SuppressWarnings("unchecked")
+    void oneChannelParameterGradientsOnTheVectorApiAreDl4js(int size, int pad, ConvolutionMode mode, int batch) {
+        assertTrue(Simd.AVAILABLE, "the test JVM loads the Vector API (pom.xml's argLine)");
+        ComputationGraph dl4j = graph(false, size, 1, 5, 1, pad, mode, Activation.RELU);
+        ComputationGraph ours = graph(true, size, 1, 5, 1, pad, mode, Activation.RELU);
+        ours.setParams(dl4j.params().dup());
+        Nd4j.getRandom().setSeed(5);
+        INDArray x = Nd4j.rand(DataType.FLOAT, batch, 1, size, size).subi(0.3);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, batch, 3);
+        for (int i = 0; i < batch; i++) {
+            labels.putScalar(i, (i * 7) % 3, 1f);
+        }
+        for (int pass = 0; pass < 2; pass++) {
+            SameGradients.assertSame(dl4j, ours, x, labels, 1e-6);
+            INDArray expected = dl4j.getLayer("conv").getGradientsViewArray();
+            INDArray actual = ours.getLayer("conv").getGradientsViewArray();
+            double err = relError(expected, actual);
+            assertTrue(err < 1e-5, "conv gradients: relative error " + err);
+            x = x.mul(-1);
+        }
+        SameGradients.assertFastRan(ours, "conv");
+        Map<String, Object> report = ((List<Map<String, Object>>) EngineReport.describe(ours,
+                dev.dlp.config.TrainConfig.Engine.FAST).get("layers")).get(0);
+        long outputWidth = size + 2L * (mode == ConvolutionMode.Same ? 2 : pad) - 4;
+        boolean handled = SingleChannelConvGradient.handles(5, (int) outputWidth);
+        assertEquals(handled ? 2 : 0, ((InputConvolutionLayer) ours.getLayer("conv")).vectorPasses());
+        assertEquals(handled ? 2L : null, report.get("vector_kernel_passes"), report.toString());   // summary.json
+    }
+
+    /** Off, the layer takes oneDNN's path (the default: the shipped LeNet-5's results depend on its sums' order). */
+    @Test
+    void theVectorKernelIsOptIn() {
+        InputConvolutionLayer.vectorKernel = false;
+        try {
+            ComputationGraph g = graph(true, 28, 1, 5, 1, 2, ConvolutionMode.Truncate, Activation.RELU);
+            g.setInputs(Nd4j.rand(DataType.FLOAT, 2, 1, 28, 28));
+            g.setLabels(Nd4j.create(new float[][]{{1, 0, 0}, {0, 1, 0}}));
+            g.computeGradientAndScore();
+            assertEquals(0, ((InputConvolutionLayer) g.getLayer("conv")).vectorPasses());
+            SameGradients.assertFastRan(g, "conv");
+        } finally {
+            InputConvolutionLayer.vectorKernel = true;
+        }
+        assertEquals(false, Boolean.getBoolean("dlp.vectorConvGradient"), "the test JVM runs the default");
+    }
+
+    /** In a 2-worker step the kernel gets row slices of the batch (views at an offset): same gradients as a copy. */
+    @Test
+    void oneChannelKernelOnBatchSlices() {
+        ComputationGraph whole = graph(true, 28, 1, 5, 1, 2, ConvolutionMode.Truncate, Activation.RELU);
+        ComputationGraph sliced = graph(true, 28, 1, 5, 1, 2, ConvolutionMode.Truncate, Activation.RELU);
+        sliced.setParams(whole.params().dup());
+        Nd4j.getRandom().setSeed(9);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 1, 28, 28);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, 8, 3);
+        for (int i = 0; i < 8; i++) {
+            labels.putScalar(i, i % 3, 1f);
+        }
+        INDArray rows = x.get(NDArrayIndex.interval(3, 8));
+        INDArray rowLabels = labels.get(NDArrayIndex.interval(3, 8));
+        whole.setInputs(rows.dup());
+        whole.setLabels(rowLabels.dup());
+        whole.computeGradientAndScore();
+        sliced.setInputs(rows);
+        sliced.setLabels(rowLabels);
+        sliced.computeGradientAndScore();
+        assertEquals(whole.gradient().gradient(), sliced.gradient().gradient());
+        assertEquals(1, ((InputConvolutionLayer) sliced.getLayer("conv")).vectorPasses());
     }
 
     @Test
