@@ -36,7 +36,9 @@
  *       backend, non-float data</td><td>SoftmaxOutputTest, SigmoidXentOutputTest</td></tr>
  *   <tr><td>{@link dev.dlp.fast.InputConvolution}</td><td>ConvolutionLayer's backward pass: the weight gradient
  *       as one forward convolution, no input gradient (oneDNN's backward-data for one input channel is
- *       pathological)</td><td>a convolution reading a model input</td><td>stride or dilation other than 1,
+ *       pathological); opt-in ({@code -Ddlp.vectorConvGradient=true}): for one input channel and 5-wide kernels
+ *       the weight gradient on the Vector API ({@link dev.dlp.fast.SingleChannelConvGradient})</td><td>a
+ *       convolution reading a model input</td><td>stride or dilation other than 1,
  *       asymmetric padding, NHWC</td><td>InputConvolutionTest</td></tr>
  *   <tr><td>{@link dev.dlp.fast.NarrowConvolution}</td><td>ConvolutionLayer: products and shifts per example
  *       (oneDNN is slow for 1-2 output channels)</td><td>at most 2 output channels, identity activation</td>
