@@ -137,15 +137,8 @@ public class InputConvolutionLayer extends ConvolutionLayer implements PathUse.T
         vectorGradient.compute(HostArrays.bytes(input).asFloatBuffer(), HostArrays.bytes(delta).asFloatBuffer(),
                 (int) input.size(0), (int) input.size(2), (int) input.size(3), out, k[0], pad[0], pad[1], dW, db);
         vectorPasses++;
-        Gradient g = new DefaultGradient();
-        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-        HostArrays.write(dW, weightGrad);   // [o, 1, kH, kW] in c order is dW's [o][kH][kW]
-        if (layerConf().hasBias()) {
-            INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
-            HostArrays.write(db, biasGrad);
-            g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
-        }
-        g.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+        // [o, 1, kH, kW] in c order is dW's [o][kH][kW]
+        Gradient g = NarrowConvolutionLayer.parameterGradient(gradientViews, dW, layerConf().hasBias() ? db : null);
         weightNoiseParams.clear();
         return new Pair<>(g, workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType, this.input.shape(), 'c'));
     }

@@ -144,17 +144,26 @@ public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.
                 }
             }
         }
-        Gradient ret = new DefaultGradient();
-        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-        HostArrays.write(view, weightGrad);
-        if (layerConf().hasBias()) {
-            INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
-            HostArrays.write(db, biasGrad);
-            ret.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
-        }
-        ret.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+        Gradient ret = parameterGradient(gradientViews, view, layerConf().hasBias() ? db : null);
         weightNoiseParams.clear();
         return new Pair<>(ret, dx);
+    }
+
+    /**
+     * A convolution's parameter gradient from Java arrays: {@code weights} ({@code [o, i, kH, kW]} in c order) and
+     * {@code bias} (null without one) copied into the layer's gradient views, as DL4J's layer returns it.
+     */
+    static Gradient parameterGradient(java.util.Map<String, INDArray> gradientViews, float[] weights, float[] bias) {
+        Gradient g = new DefaultGradient();
+        INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+        HostArrays.write(weights, weightGrad);
+        if (bias != null) {
+            INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+            HostArrays.write(bias, biasGrad);
+            g.setGradientFor(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+        }
+        g.setGradientFor(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad, 'c');
+        return g;
     }
 
     /** Sizes: n examples, c input channels of h x w, out channels of oh x ow, kernel kh x kw, padding ph, pw. */
