@@ -55,6 +55,15 @@ public final class Workers implements AutoCloseable {
     private long wholeSteps;
     /** The batch {@link #fit} is training (null outside it). */
     private MultiDataSet current;
+    /**
+     * Where a split step's time goes, summed over split steps (nanoseconds): this thread's slice pass, the other
+     * workers' slice passes (their mean), from posting a slice to its worker starting it, and this thread's wait for
+     * the last worker after its own pass (the sum of the gradients included).
+     */
+    private long mainPassNanos;
+    private long workerPassNanos;
+    private long handoffNanos;
+    private long waitNanos;
 
     private Workers(int requested, ComputationGraph graph, List<ComputationGraph> replicas, List<Lane> lanes,
                     boolean stochastic, String reason) {
@@ -145,17 +154,36 @@ public final class Workers implements AutoCloseable {
         return wholeSteps;
     }
 
-    /** summary.json's {@code workers} section: asked for, used, steps split and whole, why declined. */
+    /**
+     * summary.json's {@code workers} section: asked for, used, steps split and whole, why declined, and for split
+     * steps where their time went, in mean milliseconds per step: {@code main_pass} (this thread's slice, from
+     * setting its inputs to its gradient), {@code worker_pass} (the same on the other workers, their mean),
+     * {@code handoff} (from posting a slice to its worker picking it up) and {@code wait} (this thread, after its
+     * own pass, waiting for the last worker and adding the gradients). A step's remaining time is DL4J's update and
+     * the next batch, on this thread alone.
+     */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("requested", requested);
         m.put("used", count());
         m.put("split_steps", splitSteps);
         m.put("whole_steps", wholeSteps);
+        if (splitSteps > 0) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("main_pass", perStepMillis(mainPassNanos));
+            t.put("worker_pass", perStepMillis(workerPassNanos));
+            t.put("handoff", perStepMillis(handoffNanos));
+            t.put("wait", perStepMillis(waitNanos));
+            m.put("ms_per_split_step", t);
+        }
         if (reason != null) {
             m.put("declined", reason);
         }
         return m;
+    }
+
+    private double perStepMillis(long nanos) {
+        return Math.round(nanos / 1e6 / splitSteps * 1000) / 1000.0;
     }
 
     /** Why the workers declined, or null. */
@@ -188,12 +216,14 @@ public final class Workers implements AutoCloseable {
         long seed = stochastic ? Nd4j.getRandom().getSeed() : 0;
         int iteration = graph.getConfiguration().getIterationCount();
         int epoch = graph.getConfiguration().getEpochCount();
+        long posted = System.nanoTime();
         for (int w = 1; w < k; w++) {
             ComputationGraph r = replicas.get(w - 1);
             int lo = (int) ((long) n * w / k);
             int hi = (int) ((long) n * (w + 1) / k);
             long workerSeed = seed * 0x9E3779B97F4A7C15L + w;
             lanes.get(w - 1).post(() -> {
+                long start = System.nanoTime();
                 if (stochastic) {
                     Nd4j.getRandom().setSeed(workerSeed);
                 }
@@ -204,7 +234,7 @@ public final class Workers implements AutoCloseable {
                 r.setLayerMaskArrays(slice(inMasks, lo, hi), slice(labelMasks, lo, hi));
                 try {
                     r.computeGradientAndScore();
-                    return r.score() * (hi - lo);
+                    return new SliceResult(r.score() * (hi - lo), start - posted, System.nanoTime() - start);
                 } finally {
                     r.clearLayerMaskArrays();
                     r.setInputs((INDArray[]) null);
@@ -215,12 +245,15 @@ public final class Workers implements AutoCloseable {
         int hi0 = n / k;
         double total = 0;
         RuntimeException failed = null;
+        long mainStart = System.nanoTime();
+        long mainEnd = mainStart;
         try {
             graph.setInputs(slice(in, 0, hi0));
             graph.setLabels(slice(labels, 0, hi0));
             graph.setLayerMaskArrays(slice(inMasks, 0, hi0), slice(labelMasks, 0, hi0));
             graph.computeGradientAndScore(mgr);
             total = graph.score() * hi0;
+            mainEnd = System.nanoTime();
         } catch (RuntimeException e) {
             failed = e;
         } finally {
@@ -229,9 +262,14 @@ public final class Workers implements AutoCloseable {
             graph.setLayerMaskArrays(inMasks, labelMasks);
         }
         INDArray sum = graph.getGradientsViewArray();
+        long handoff = 0;
+        long workerPass = 0;
         for (int w = 1; w < k; w++) {
             try {   // every lane is joined, failed or not: the next step posts to all of them again
-                total += (Double) lanes.get(w - 1).join();
+                SliceResult slice = (SliceResult) lanes.get(w - 1).join();
+                total += slice.weightedScore();
+                handoff += slice.handoffNanos();
+                workerPass += slice.passNanos();
                 Blas.addInto(replicas.get(w - 1).getGradientsViewArray(), sum);
             } catch (RuntimeException e) {
                 if (failed == null) {
@@ -246,6 +284,14 @@ public final class Workers implements AutoCloseable {
         }
         graph.setScore(total / n);
         splitSteps++;
+        mainPassNanos += mainEnd - mainStart;
+        workerPassNanos += workerPass / (k - 1);
+        handoffNanos += handoff / (k - 1);
+        waitNanos += System.nanoTime() - mainEnd;
+    }
+
+    /** A worker's slice: its score times its size, and when (after the post) and for how long its pass ran. */
+    private record SliceResult(double weightedScore, long handoffNanos, long passNanos) {
     }
 
     /** Rows {@code [lo, hi)} of each array (views; null stays null). */

@@ -24,6 +24,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -150,6 +151,7 @@ class WorkersTest {
             }
             assertEquals(data.size(), w.splitSteps(), "every step was split");
             assertEquals(0, w.wholeSteps());
+            stepTimesReported(w);
         }
         assertTrue(relError(dl4j.params(), before) > 1e-3, "training moved the parameters");
         double err = relError(split.params(), dl4j.params());
@@ -160,6 +162,17 @@ class WorkersTest {
             assertTrue(stateErr < 1e-4, "updater state differs by " + stateErr);
         }
         assertEquals(dl4j.getConfiguration().getIterationCount(), split.getConfiguration().getIterationCount());
+    }
+
+    /** summary.json's per-step times of split steps: both passes ran and took time; the hand-off and wait are times. */
+    @SuppressWarnings("unchecked")
+    private static void stepTimesReported(Workers w) {
+        Map<String, Object> t = (Map<String, Object>) w.describe().get("ms_per_split_step");
+        assertNotNull(t, "no per-step times in " + w.describe());
+        assertEquals(List.of("main_pass", "worker_pass", "handoff", "wait"), List.copyOf(t.keySet()));
+        assertTrue((Double) t.get("main_pass") > 0, "main pass " + t);
+        assertTrue((Double) t.get("worker_pass") > 0, "worker pass " + t);
+        assertTrue((Double) t.get("handoff") >= 0 && (Double) t.get("wait") >= 0, "hand-off and wait " + t);
     }
 
     @Test
@@ -224,6 +237,7 @@ class WorkersTest {
             }
             assertEquals(0, w.splitSteps());
             assertEquals(w.reason(), w.describe().get("declined"));
+            assertNull(w.describe().get("ms_per_split_step"), "no split step, no step times");
         }
     }
 
