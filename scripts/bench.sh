@@ -156,12 +156,29 @@ for c in "${cases[@]}"; do
     p1="$out/$c.peer-t1"; p2="$out/$c.peer-t2"
     best_dlp=$(col 1 "$dd" | median)
     best_peer=$( { col 1 "$p1" | median; col 1 "$p2" | median; } | sort -g | tail -1)
+    # the peer's quality and memory in its faster setting, the one the ratio compares with
+    pb="$p1"; [[ $(col 1 "$p2" | median) == "$best_peer" ]] && pb="$p2"
     ratio=$("$python" -c "print(f'{$best_dlp / $best_peer:.2f}x')")
-    row+=" $(col 1 "$p1" | median_range) | $(col 1 "$p2" | median_range) | $qname $(col 2 "$p1" | median) |"
-    row+=" $(col 3 "$p1" | median) | $ratio |"
+    row+=" $(col 1 "$p1" | median_range) | $(col 1 "$p2" | median_range) | $qname $(col 2 "$pb" | median) |"
+    row+=" $(col 3 "$pb" | median) | $ratio |"
   fi
   echo "$row"
 done
+# one core per worker against one worker, per case: the ratio of the medians and each round's (the two runs of a
+# round are line r of their files)
+if (( $(nproc) > 1 )); then
+  echo
+  echo "dlp t$(nproc) / t1 (ratio of the medians; per round):"
+  for c in "${cases[@]}"; do
+    "$python" - "$out/$c.dlp-t1" "$out/$c.dlp-t$(nproc)" "$c" <<'PY'
+import statistics, sys
+one = [float(l.split()[0]) for l in open(sys.argv[1])]
+many = [float(l.split()[0]) for l in open(sys.argv[2])]
+rounds = ', '.join(f'{b / a:.2f}x' for a, b in zip(one, many))
+print(f'  {sys.argv[3]}: {statistics.median(many) / statistics.median(one):.2f}x ({rounds})')
+PY
+  done
+fi
 # every round's speed and quality, in the order run (the medians above hide whether a setting was steady, and give
 # the quality of the shipped setting only)
 echo
