@@ -21,7 +21,8 @@ done
 "$here/dlp" --version >/dev/null   # build once, outside the timings
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-# one run of CASE with W workers under runs root TAG; prints its epoch-2 samples/s
+# one run of CASE with W workers under runs root TAG; prints its epoch-2 samples/s (the same command and sizes as
+# scripts/bench.sh's dlp_args for these cases: keep the two in step)
 run() {
   local args
   case "$1" in
