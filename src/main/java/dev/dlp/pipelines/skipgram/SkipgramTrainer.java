@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * ~10,000 tokens in corpus order, each with its own random generator, negatives drawn from unigram^0.75 with an alias
  * table, a sigmoid table, words
  * subsampled before the (dynamic) windows are drawn, and the learning rate decayed linearly by words processed.
- * With one thread a seed gives bit-identical vectors; with several the interleaving of updates is not reproducible.
+ * Each chunk's random draws (subsampling, windows, negatives) come from a generator seeded by (seed, epoch, chunk),
+ * as gensim seeds each job: a seed draws the same at any thread count. With one thread a seed gives bit-identical
+ * vectors; with several the interleaving of updates is not reproducible.
  */
 final class SkipgramTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(SkipgramTrainer.class);
@@ -61,7 +63,7 @@ final class SkipgramTrainer {
     private final long totalWords;
     /**
      * With several threads, each keeps the output rows of this many most frequent words in a private copy and merges
-     * its change into the shared rows after every ~10k-token chunk: those rows are written on nearly every pair (as
+     * its change into the shared rows every {@link #MERGE_TOKENS} tokens: those rows are written on nearly every pair (as
      * negatives), and two threads writing the same rows pay for moving cache lines between cores on every write
      * (on this VM that cost changes ~4x over time: the bimodal 2-thread speed). Measured 2026-11-28, 2 threads on
      * Brown, 4 alternating runs: 526-940k words/s without, 790k-1,021k with 256 rows; WordSim-353 / analogies over
@@ -76,6 +78,16 @@ final class SkipgramTrainer {
      * {@code -Ddlp.skipgram.hotInput=false} keeps them shared.
      */
     static final boolean HOT_INPUT = !"false".equals(System.getProperty("dlp.skipgram.hotInput"));
+    /**
+     * Vocabulary tokens a worker trains between merges of its hot rows (and at each chunk's end): a thread's copy
+     * misses the other threads' changes until the next merge, and on rows written on nearly every pair the stale
+     * changes add up. Measured 2026-11-29 (2 threads on Brown, seeds 7-18, the draws fixed per chunk so that runs
+     * pair up, WordSim-353 rho against the same seeds' 1-thread runs): merging once per ~10k-token chunk -0.0056 ±
+     * 0.0015 (lower on 10 of 12 seeds), every 1,000 tokens -0.0022 ± 0.0011, no private rows at all -0.0017 ±
+     * 0.0010; speed in 5 alternating rounds (this VM's slow cross-core phase): 564k / 568k / 479k words/s (median)
+     * per chunk / every 1,000 / none. {@code -Ddlp.skipgram.mergeTokens=N} sets it.
+     */
+    static final int MERGE_TOKENS = Integer.getInteger("dlp.skipgram.mergeTokens", 1_000);
     private int hotRows;
     /** Serialises the workers' merges of their hot rows into the shared tables. */
     private final Object hotLock = new Object();
@@ -177,14 +189,14 @@ final class SkipgramTrainer {
             long before = wordsDone.get();
             Thread[] workers = new Thread[n];
             Throwable[] failure = new Throwable[1];
-            java.util.concurrent.BlockingQueue<Corpus.Block> blocks = corpus == null ? startReader(n, failure) : null;
+            java.util.concurrent.BlockingQueue<Job> blocks = corpus == null ? startReader(n, failure) : null;
             java.util.concurrent.atomic.AtomicInteger nextChunk = new java.util.concurrent.atomic.AtomicInteger();
+            long epochSeed = seed * 1_000_003L + epoch * 7919L;
             for (int w = 0; w < n; w++) {
-                long workerSeed = seed * 1_000_003L + epoch * 7919L + w;
                 // the worker (its random state and error buffer, written on every pair) is allocated by its own
                 // thread, in that thread's allocation buffer: created here, two workers' fields shared a cache
                 // line and the threads invalidated each other's caches on every random draw (false sharing)
-                workers[w] = new Thread(() -> new Worker(chunks, nextChunk, blocks, workerSeed).run(), "skipgram-" + w);
+                workers[w] = new Thread(() -> new Worker(chunks, nextChunk, blocks, epochSeed).run(), "skipgram-" + w);
                 workers[w].setUncaughtExceptionHandler((t, e) -> failure[0] = e);
                 workers[w].start();
             }
@@ -256,19 +268,24 @@ final class SkipgramTrainer {
     static final int BLOCKS_AHEAD = 4;
     /** Vocabulary tokens per streamed block (about gensim's job size). */
     static final int BLOCK_TOKENS = 10_000;
+    /** A streamed block and its place in the epoch (which seeds its random draws). */
+    private record Job(int index, Corpus.Block block) {
+    }
+
     /** Handed to each worker after the last block of an epoch. */
-    private static final Corpus.Block END = new Corpus.Block(new int[0], new int[]{0});
+    private static final Job END = new Job(-1, new Corpus.Block(new int[0], new int[]{0}));
 
     /**
      * Starts a thread that reads the streamed corpus once into a bounded queue of blocks, then one {@link #END} per
      * worker; a read error is recorded in {@code failure} (and the workers still get their ends).
      */
-    private java.util.concurrent.BlockingQueue<Corpus.Block> startReader(int workers, Throwable[] failure) {
-        java.util.concurrent.BlockingQueue<Corpus.Block> q = new java.util.concurrent.ArrayBlockingQueue<>(
+    private java.util.concurrent.BlockingQueue<Job> startReader(int workers, Throwable[] failure) {
+        java.util.concurrent.BlockingQueue<Job> q = new java.util.concurrent.ArrayBlockingQueue<>(
                 BLOCKS_AHEAD * workers);
         Thread reader = new Thread(() -> {
+            int[] index = new int[1];
             try {
-                stream.stream(b -> put(q, b), stop);
+                stream.stream(b -> put(q, new Job(index[0]++, b)), stop);
             } catch (java.io.IOException | RuntimeException e) {
                 failure[0] = e;
             } finally {
@@ -282,7 +299,7 @@ final class SkipgramTrainer {
         return q;
     }
 
-    private static void put(java.util.concurrent.BlockingQueue<Corpus.Block> q, Corpus.Block b) {
+    private static void put(java.util.concurrent.BlockingQueue<Job> q, Job b) {
         try {
             q.put(b);
         } catch (InterruptedException e) {
@@ -293,7 +310,8 @@ final class SkipgramTrainer {
 
     /**
      * Sentence index bounds of the in-memory corpus's chunks of about {@link #BLOCK_TOKENS} tokens, taken in corpus order
-     * by whichever worker is free (as gensim hands out its jobs, and as a streamed corpus's blocks are). Measured
+     * by whichever worker is free (as gensim hands out its jobs, and as a streamed corpus's blocks are: the same
+     * bounds as {@link Corpus#streamBlocks}'s, so chunk c and block c draw alike). Measured
      * against the previous split into one contiguous slice per worker: WordSim-353 rho rose from 0.2424 to 0.2594 (mean of
      * seeds 1-4, 2 threads, Brown), about what one thread gets; with one thread the order, and so the vectors, are the
      * same as before.
@@ -324,14 +342,19 @@ final class SkipgramTrainer {
         private final int[] chunks;
         private final java.util.concurrent.atomic.AtomicInteger nextChunk;
         /** The streamed corpus's blocks (null for a corpus in memory). */
-        private final java.util.concurrent.BlockingQueue<Corpus.Block> blocks;
+        private final java.util.concurrent.BlockingQueue<Job> blocks;
+        /** Mixed with a chunk's index into the seed of that chunk's draws. */
+        private final long epochSeed;
         private long pending;
+        /** Tokens trained since the last merge of the hot rows. */
+        private int sinceMerge;
         private float alpha;
         private long rng;
         private final float[] neu1e = new float[dims];
         private int[] buf = new int[256];
         /**
-         * Output rows 0..hot-1 (the most frequent words) worked on in a private copy, merged every chunk; the same
+         * Output rows 0..hot-1 (the most frequent words) worked on in a private copy, merged every
+         * {@link #MERGE_TOKENS} tokens and at each chunk's end; the same
          * for their input rows (hot0) unless {@link #HOT_INPUT} is off.
          */
         private final int hot;
@@ -342,14 +365,11 @@ final class SkipgramTrainer {
         private final float[] base0;
 
         Worker(int[] chunks, java.util.concurrent.atomic.AtomicInteger nextChunk,
-               java.util.concurrent.BlockingQueue<Corpus.Block> blocks, long seed) {
+               java.util.concurrent.BlockingQueue<Job> blocks, long epochSeed) {
             this.chunks = chunks;
             this.nextChunk = nextChunk;
             this.blocks = blocks;
-            this.rng = seed == 0 ? 0x9E3779B97F4A7C15L : seed;
-            for (int i = 0; i < 4; i++) {
-                next();
-            }
+            this.epochSeed = epochSeed;
             this.hot = hotRows;
             this.hot1 = new float[hot * dims];
             this.base1 = new float[hot * dims];
@@ -367,9 +387,10 @@ final class SkipgramTrainer {
         /**
          * Adds this worker's change to the hot rows since the last merge to the shared rows, then takes theirs. One
          * worker at a time (two merging at once could each overwrite the other's change; a merge is ~50k floats per
-         * ~10k-token chunk).
+         * ~1,000 tokens, about 1 % of the work).
          */
         private void merge() {
+            sinceMerge = 0;
             synchronized (hotLock) {
                 merge(syn1, hot1, base1);
                 merge(syn0, hot0, base0);
@@ -383,6 +404,15 @@ final class SkipgramTrainer {
                 own[i] = v;
                 base[i] = v;
             }
+        }
+
+        /** Seeds the generator for chunk {@code c} of the epoch (SplitMix64's finaliser over the seed, epoch and c). */
+        private void seedChunk(int c) {
+            long z = epochSeed + (c + 1L) * 0x9E3779B97F4A7C15L;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            z ^= z >>> 31;
+            rng = z == 0 ? 0x9E3779B97F4A7C15L : z;
         }
 
         /** xorshift64*. */
@@ -401,13 +431,15 @@ final class SkipgramTrainer {
             if (blocks == null) {
                 for (int c = nextChunk.getAndIncrement(); c + 1 < chunks.length && !stop.getAsBoolean();
                      c = nextChunk.getAndIncrement()) {
+                    seedChunk(c);
                     sentences(corpus.tokens(), corpus.sentenceStarts(), chunks[c], chunks[c + 1]);
                     merge();
                 }
             } else {
                 try {
-                    for (Corpus.Block b = blocks.take(); b != END; b = blocks.take()) {
-                        sentences(b.tokens(), b.starts(), 0, b.sentences());
+                    for (Job j = blocks.take(); j != END; j = blocks.take()) {
+                        seedChunk(j.index());
+                        sentences(j.block().tokens(), j.block().starts(), 0, j.block().sentences());
                         merge();
                     }
                 } catch (InterruptedException e) {
@@ -449,6 +481,10 @@ final class SkipgramTrainer {
                     }
                 }
                 pending += b - a;
+                sinceMerge += b - a;
+                if (hot > 0 && sinceMerge >= MERGE_TOKENS) {
+                    merge();
+                }
                 if (pending >= PROGRESS_EVERY) {
                     alpha = lr(wordsDone.addAndGet(pending));
                     pending = 0;
