@@ -11,8 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Skip-gram with negative sampling on flat float arrays, trained the way word2vec.c does it: Hogwild worker threads
  * (no locks; concurrent updates of the same row may overwrite each other, which SGD tolerates) taking chunks of
- * ~10,000 tokens in corpus order, each with its own random generator, negatives drawn from unigram^0.75 with an alias
- * table, a sigmoid table, words
+ * ~10,000 tokens in corpus order, negatives drawn from unigram^0.75 with an alias table, a sigmoid table, words
  * subsampled before the (dynamic) windows are drawn, and the learning rate decayed linearly by words processed.
  * Each chunk's random draws (subsampling, windows, negatives) come from a generator seeded by (seed, epoch, chunk),
  * as gensim seeds each job: a seed draws the same at any thread count. With one thread a seed gives bit-identical
