@@ -199,7 +199,8 @@ public final class Skipgram {
         double wpsWithVocab = words == 0 ? 0 : words / (trainSeconds + d.seconds());
         run.summary().put("train_seconds", round(trainSeconds)).put("vocab_seconds", round(d.seconds()))
                 .put("words_per_sec", Math.round(wps)).put("words_per_sec_with_vocab", Math.round(wpsWithVocab))
-                .put("probe_neighbours", lastNeighbours);
+                .put("probe_neighbours", lastNeighbours)
+                .put("output_row_shards", trainer.shardsUsed());
         PrintWriter out = run.ctx().out();
         out.printf(Locale.ROOT, "corpus: %s, %d tokens, %d sentences%n", d.description(), d.rawTokens(),
                 d.rawSentences());

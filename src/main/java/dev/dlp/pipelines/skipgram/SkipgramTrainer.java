@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * ~10,000 tokens in corpus order, negatives drawn from unigram^0.75 with an alias table, a sigmoid table, words
  * subsampled before the (dynamic) windows are drawn, and the learning rate decayed linearly by words processed.
  * Each chunk's random draws (subsampling, windows, negatives) come from a generator seeded by (seed, epoch, chunk),
- * as gensim seeds each job: a seed draws the same at any thread count. With one thread a seed gives bit-identical
- * vectors; with several the interleaving of updates is not reproducible.
+ * as gensim seeds each job: a seed draws the same at any thread count (but for the negatives when the threads split
+ * the output rows, {@link #SHARDED}). With one thread a seed gives bit-identical vectors; with several the
+ * interleaving of updates is not reproducible.
  */
 final class SkipgramTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(SkipgramTrainer.class);
@@ -61,9 +62,9 @@ final class SkipgramTrainer {
     private final AtomicLong wordsDone = new AtomicLong();
     private final long totalWords;
     /**
-     * With several threads, each keeps the output rows of this many most frequent words in a private copy and merges
-     * its change into the shared rows every {@link #MERGE_TOKENS} tokens: those rows are written on nearly every pair (as
-     * negatives), and two threads writing the same rows pay for moving cache lines between cores on every write
+     * With several threads (and no {@link #SHARDED shards}), each keeps the output rows of this many most frequent
+     * words in a private copy and merges its change into the shared rows every {@link #MERGE_TOKENS} tokens: those
+     * rows are written on nearly every pair (as negatives), and two threads writing the same rows pay for moving cache lines between cores on every write
      * (on this VM that cost changes ~4x over time: the bimodal 2-thread speed). Measured 2026-11-28, 2 threads on
      * Brown, 4 alternating runs: 526-940k words/s without, 790k-1,021k with 256 rows; WordSim-353 / analogies over
      * seeds 1-6: 0.2507 / 10.87 % with, 0.2505 / 10.58 % without. {@code -Ddlp.skipgram.hotRows=0} turns it off;
@@ -88,6 +89,44 @@ final class SkipgramTrainer {
      */
     static final int MERGE_TOKENS = Integer.getInteger("dlp.skipgram.mergeTokens", 1_000);
     private int hotRows;
+    /**
+     * With several threads and a corpus in memory, the output rows are split between the threads ("shards": blocks
+     * of {@link #SHARD_BLOCK} consecutive word ids, i.e. of frequency ranks, dealt in turn): thread t trains only the
+     * pairs whose center word is in its shard, and draws their negatives from its shard only (count^0.75 within
+     * it), so every output row has one writer. Each thread reads the whole corpus with the same subsampling and
+     * window draws (seeded per chunk), starting t/threads of the way in so that the threads work on different text;
+     * the input rows stay shared (Hogwild), each thread keeping the most frequent ones in private copies.
+     *
+     * <p>Why: two threads writing the same output rows, or neighbouring ones (a 100-float row is 6.25 cache lines,
+     * so neighbours share a line), move those lines between the cores on nearly every pair. Two 1-thread runs side by
+     * side keep 94-100 % of a lone run's speed, one 2-thread run made 570k-588k words/s against 641k-737k for one
+     * thread (2026-11-29, this VM's slow phase). Measured the same morning, 2 threads on Brown, alternating: sharded
+     * in blocks of 64 ids 993k / 1,042k words/s against 553k / 541k before (blocks of 16: 934k / 948k; of 256: 968k /
+     * 1,002k; ids dealt one by one, which leaves neighbours in different shards: 463k); WordSim-353 rho / analogies
+     * over seeds 7-18: 0.2551 / 10.51 % sharded against 0.2539 / 10.48 % before and 0.2561 / 10.35 % with one
+     * thread. In expectation every pair's negatives follow the same count^0.75 distribution as without shards (a
+     * pair's center is in each shard in proportion to its words' share). {@code -Ddlp.skipgram.shard=false}: off.
+     */
+    static final boolean SHARDED = !"false".equals(System.getProperty("dlp.skipgram.shard"));
+    /** Consecutive word ids per block of a shard ({@code -Ddlp.skipgram.shardBlock=N}). */
+    static final int SHARD_BLOCK = Integer.getInteger("dlp.skipgram.shardBlock", 64);
+    /** Shards of the running {@link #train} (1: none). */
+    private int shards = 1;
+    private final WordVocab vocab;
+
+    /** The shard of word {@code id}: blocks of {@link #SHARD_BLOCK} ids dealt in turn. */
+    private int shardOf(int id) {
+        return shardOf(id, shards);
+    }
+
+    static int shardOf(int id, int shards) {
+        return (id / SHARD_BLOCK) % shards;
+    }
+
+    /** The output-row shards the last {@link #train} used (1: none). */
+    int shardsUsed() {
+        return shards;
+    }
     /** Serialises the workers' merges of their hot rows into the shared tables. */
     private final Object hotLock = new Object();
 
@@ -130,6 +169,7 @@ final class SkipgramTrainer {
         this.stream = stream;
         this.cfg = cfg;
         this.vocabSize = vocab.size();
+        this.vocab = vocab;
         this.vocabTokens = vocab.totalCount();
         this.dims = cfg.dims();
         this.seed = seed;
@@ -180,6 +220,8 @@ final class SkipgramTrainer {
         int n = Math.max(1, corpus == null ? threads : Math.min(threads, corpus.sentences()));
         int[] chunks = corpus == null ? null : chunks();
         hotRows = n > 1 ? Math.min(HOT_ROWS, vocabSize) : 0;
+        // every shard needs a block of words of its own (a streamed corpus's blocks go to one worker each)
+        shards = n > 1 && SHARDED && corpus != null && vocabSize >= (long) n * SHARD_BLOCK ? n : 1;
         // the same pairs whatever the run's seed: runs of one corpus (a seed sweep too) are scored alike
         sampled = SampledLoss.draw(sampleText(), cfg.window(), cfg.negative(), negThreshold, negAlias, SampledLoss.SEED);
         double seconds = 0;
@@ -195,7 +237,9 @@ final class SkipgramTrainer {
                 // the worker (its random state and error buffer, written on every pair) is allocated by its own
                 // thread, in that thread's allocation buffer: created here, two workers' fields shared a cache
                 // line and the threads invalidated each other's caches on every random draw (false sharing)
-                workers[w] = new Thread(() -> new Worker(chunks, nextChunk, blocks, epochSeed).run(), "skipgram-" + w);
+                int index = w;
+                workers[w] = new Thread(() -> new Worker(index, chunks, nextChunk, blocks, epochSeed).run(),
+                        "skipgram-" + w);
                 workers[w].setUncaughtExceptionHandler((t, e) -> failure[0] = e);
                 workers[w].start();
             }
@@ -337,6 +381,12 @@ final class SkipgramTrainer {
 
     /** One thread of one epoch: it takes the corpus chunk by chunk (or block by block) until none is left. */
     private final class Worker implements Runnable {
+        /** This worker's number, and its shard when {@link #shards} > 1. */
+        private final int index;
+        /** Its shard's words and their count^0.75 alias table (null without shards). */
+        private final int[] shardWords;
+        private final int[] shardThreshold;
+        private final int[] shardAlias;
         /** The in-memory corpus's chunk bounds and the next chunk to take (null for a streamed corpus). */
         private final int[] chunks;
         private final java.util.concurrent.atomic.AtomicInteger nextChunk;
@@ -349,6 +399,8 @@ final class SkipgramTrainer {
         private int sinceMerge;
         private float alpha;
         private long rng;
+        /** The negatives' generator when sharded (the other draws are the same in every worker). */
+        private long negRng;
         private final float[] neu1e = new float[dims];
         private int[] buf = new int[256];
         /**
@@ -363,16 +415,22 @@ final class SkipgramTrainer {
         private final float[] hot0;
         private final float[] base0;
 
-        Worker(int[] chunks, java.util.concurrent.atomic.AtomicInteger nextChunk,
+        Worker(int index, int[] chunks, java.util.concurrent.atomic.AtomicInteger nextChunk,
                java.util.concurrent.BlockingQueue<Job> blocks, long epochSeed) {
+            this.index = index;
+            this.shardWords = shards > 1 ? java.util.stream.IntStream.range(0, vocabSize)
+                    .filter(id -> shardOf(id) == index).toArray() : null;
+            WordVocab.Alias a = shardWords == null ? null : vocab.negativesAlias(shardWords);
+            this.shardThreshold = a == null ? null : a.threshold();
+            this.shardAlias = a == null ? null : a.alias();
             this.chunks = chunks;
             this.nextChunk = nextChunk;
             this.blocks = blocks;
             this.epochSeed = epochSeed;
-            this.hot = hotRows;
+            this.hot = shards > 1 ? 0 : hotRows;   // sharded: each output row has one writer
             this.hot1 = new float[hot * dims];
             this.base1 = new float[hot * dims];
-            this.hotIn = HOT_INPUT ? hot : 0;
+            this.hotIn = HOT_INPUT ? hotRows : 0;
             this.hot0 = new float[hotIn * dims];
             this.base0 = new float[hotIn * dims];
             synchronized (hotLock) {
@@ -405,13 +463,31 @@ final class SkipgramTrainer {
             }
         }
 
-        /** Seeds the generator for chunk {@code c} of the epoch (SplitMix64's finaliser over the seed, epoch and c). */
+        /**
+         * Seeds the generators for chunk {@code c} of the epoch: the draws' from the seed, epoch and c; the sharded
+         * negatives' from those and this worker.
+         */
         private void seedChunk(int c) {
-            long z = epochSeed + (c + 1L) * 0x9E3779B97F4A7C15L;
+            rng = splitMix(epochSeed + (c + 1L) * 0x9E3779B97F4A7C15L);
+            negRng = splitMix(rng + (index + 1L) * 0xD1B54A32D192ED03L);
+        }
+
+        /** SplitMix64's finaliser (never 0: xorshift's state must not be). */
+        private static long splitMix(long z) {
             z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
             z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
             z ^= z >>> 31;
-            rng = z == 0 ? 0x9E3779B97F4A7C15L : z;
+            return z == 0 ? 0x9E3779B97F4A7C15L : z;
+        }
+
+        /** xorshift64* on the negatives' generator. */
+        private long nextNegative() {
+            long x = negRng;
+            x ^= x >>> 12;
+            x ^= x << 25;
+            x ^= x >>> 27;
+            negRng = x;
+            return x * 0x2545F4914F6CDD1DL;
         }
 
         /** xorshift64*. */
@@ -427,7 +503,16 @@ final class SkipgramTrainer {
         @Override
         public void run() {
             alpha = lr(wordsDone.get());
-            if (blocks == null) {
+            if (blocks == null && shards > 1) {
+                int count = chunks.length - 1;
+                for (int k = 0; k < count && !stop.getAsBoolean(); k++) {   // every chunk, own shard
+                    // worker t starts t/shards of the way in: the workers train different text at any moment
+                    int c = (int) ((k + (long) index * count / shards) % count);
+                    seedChunk(c);
+                    sentences(corpus.tokens(), corpus.sentenceStarts(), chunks[c], chunks[c + 1]);
+                    merge();
+                }
+            } else if (blocks == null) {
                 for (int c = nextChunk.getAndIncrement(); c + 1 < chunks.length && !stop.getAsBoolean();
                      c = nextChunk.getAndIncrement()) {
                     seedChunk(c);
@@ -445,13 +530,16 @@ final class SkipgramTrainer {
                     Thread.currentThread().interrupt();
                 }
             }
-            wordsDone.addAndGet(pending);
+            if (index == 0 || shards == 1) {   // sharded: every worker reads every token, worker 0 counts them
+                wordsDone.addAndGet(pending);
+            }
         }
 
         /** Trains sentences [from, to) of {@code tokens} (sentence s is tokens[starts[s] .. starts[s+1])). */
         private void sentences(int[] tokens, int[] starts, int from, int to) {
             final int window = cfg.window();
             final int negative = cfg.negative();
+            final int sh = shards;
             for (int s = from; s < to; s++) {
                 if (stop.getAsBoolean()) {
                     break;
@@ -471,6 +559,9 @@ final class SkipgramTrainer {
                 for (int i = 0; i < len; i++) {
                     int center = buf[i];
                     int reduced = window - (int) (((next() >>> 32) * window) >>> 32);
+                    if (sh > 1 && shardOf(center) != index) {
+                        continue;
+                    }
                     int lo = Math.max(0, i - reduced);
                     int hi = Math.min(len - 1, i + reduced);
                     for (int j = lo; j <= hi; j++) {
@@ -485,7 +576,7 @@ final class SkipgramTrainer {
                     merge();
                 }
                 if (pending >= PROGRESS_EVERY) {
-                    alpha = lr(wordsDone.addAndGet(pending));
+                    alpha = lr(index == 0 || sh == 1 ? wordsDone.addAndGet(pending) : wordsDone.get());
                     pending = 0;
                 }
             }
@@ -505,6 +596,14 @@ final class SkipgramTrainer {
                 if (k == 0) {
                     target = center;
                     label = 1;
+                } else if (shardThreshold != null) {
+                    long r = nextNegative();
+                    int i = (int) (((r >>> 32) * shardThreshold.length) >>> 32);
+                    target = shardWords[((int) r & 0xFFFFFF) < shardThreshold[i] ? i : shardAlias[i]];
+                    if (target == center) {
+                        continue;
+                    }
+                    label = 0;
                 } else {
                     long r = next();
                     int i = (int) (((r >>> 32) * vocabSize) >>> 32);

@@ -107,10 +107,19 @@ public final class WordVocab {
     }
 
     Alias negativesAlias() {
-        int n = words.length;
+        int[] all = new int[words.length];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        return negativesAlias(all);
+    }
+
+    /** {@link #negativesAlias} over the words {@code ids}: its buckets and aliases are indices into {@code ids}. */
+    Alias negativesAlias(int[] ids) {
+        int n = ids.length;
         double sum = 0;
-        for (long c : counts) {
-            sum += Math.pow(c, 0.75);
+        for (int id : ids) {
+            sum += Math.pow(counts[id], 0.75);
         }
         double[] scaled = new double[n];
         int[] small = new int[n];
@@ -118,7 +127,7 @@ public final class WordVocab {
         int ns = 0;
         int nl = 0;
         for (int i = 0; i < n; i++) {
-            scaled[i] = Math.pow(counts[i], 0.75) / sum * n;
+            scaled[i] = Math.pow(counts[ids[i]], 0.75) / sum * n;
             if (scaled[i] < 1) {
                 small[ns++] = i;
             } else {

@@ -120,5 +120,21 @@ class CorpusVocabTest {
         for (int i = 0; i < counts.length; i++) {
             assertEquals(Math.pow(counts[i], 0.75) / sum, p[i], 1e-6, "word " + i);
         }
+        // over a subset of the words (a shard): the same distribution restricted to it, indexed into the subset
+        int[] ids = {1, 3, 4, 8};
+        WordVocab.Alias s = new WordVocab(words, counts).negativesAlias(ids);
+        double subSum = 0;
+        for (int id : ids) {
+            subSum += Math.pow(counts[id], 0.75);
+        }
+        double[] q = new double[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            double keep = s.threshold()[i] / (double) (1 << 24);
+            q[i] += keep / ids.length;
+            q[s.alias()[i]] += (1 - keep) / ids.length;
+        }
+        for (int i = 0; i < ids.length; i++) {
+            assertEquals(Math.pow(counts[ids[i]], 0.75) / subSum, q[i], 1e-6, "word " + ids[i]);
+        }
     }
 }

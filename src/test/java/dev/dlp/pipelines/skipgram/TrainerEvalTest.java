@@ -82,6 +82,68 @@ public class TrainerEvalTest {
     }
 
     /**
+     * Two threads on a vocabulary of 10 topics x 20 words (200 words, more than a 64-word block per thread): the
+     * threads split the output rows (blocks of 64 ranks dealt in turn) and the vectors still group by topic.
+     */
+    @Test
+    void twoThreadsSplittingTheOutputRowsStillLearnTheTopics() throws Exception {
+        Random r = new Random(11);
+        StringBuilder sb = new StringBuilder();
+        for (int s = 0; s < 3000; s++) {
+            char topic = (char) ('a' + r.nextInt(10));
+            for (int i = 0; i < 12; i++) {
+                sb.append(i == 0 ? "" : " ").append(topic).append(r.nextInt(20));
+            }
+            sb.append('\n');
+        }
+        String text = sb.toString();
+        Corpus.Counted c = new Corpus.Counted();
+        Corpus.readPlain(new java.io.StringReader(text), true, 1000, c);
+        WordVocab vocab = WordVocab.build(c, 1);
+        assertEquals(200, vocab.size());
+        SkipgramTrainer t = train(text, 2, 4);
+        assertEquals(2, t.shardsUsed());
+        assertEquals(1, train(topicCorpus(200, 1), 2, 4).shardsUsed(), "30 words: too few for two 64-word blocks");
+        String[] words = new String[vocab.size()];
+        for (int i = 0; i < words.length; i++) {
+            words[i] = vocab.word(i);
+        }
+        Vectors v = new Vectors(words, t.syn0, t.dims);
+        int sameTopic = 0;
+        for (int i = 0; i < words.length; i++) {
+            sameTopic += words[i].charAt(0) == v.nearest(i, 1).get(0).word().charAt(0) ? 1 : 0;
+        }
+        assertTrue(sameTopic >= 0.9 * words.length, sameTopic + " of " + words.length + " nearest in their topic");
+        // every output row served as a negative: against contexts of other topics, each word scores low (a word
+        // never drawn as a negative gets only positive updates and scores high against every context)
+        for (int w = 0; w < words.length; w++) {
+            double score = 0;
+            int n = 0;
+            for (int ctx = 0; ctx < words.length; ctx++) {
+                if (words[ctx].charAt(0) != words[w].charAt(0)) {
+                    double dot = 0;
+                    for (int k = 0; k < t.dims; k++) {
+                        dot += t.syn0[ctx * t.dims + k] * t.syn1[w * t.dims + k];
+                    }
+                    score += 1 / (1 + Math.exp(-dot));
+                    n++;
+                }
+            }
+            assertTrue(score / n < 0.3, words[w] + " (id " + w + ") scores " + score / n + " against other topics");
+        }
+    }
+
+    @Test
+    void shardsAreBlocksOf64RanksDealtInTurn() {
+        assertEquals(64, SkipgramTrainer.SHARD_BLOCK);
+        assertEquals(0, SkipgramTrainer.shardOf(0, 2));
+        assertEquals(0, SkipgramTrainer.shardOf(63, 2));
+        assertEquals(1, SkipgramTrainer.shardOf(64, 2));
+        assertEquals(0, SkipgramTrainer.shardOf(128, 2));
+        assertEquals(2, SkipgramTrainer.shardOf(130, 3));
+    }
+
+    /**
      * The sampled loss: with untrained output vectors (zero) every term is log 2; training on a two-topic corpus
      * brings it well below, and it reports after every epoch.
      */
