@@ -482,22 +482,21 @@ final class SkipgramTrainer {
 
         /** xorshift64* on the negatives' generator. */
         private long nextNegative() {
-            long x = negRng;
-            x ^= x >>> 12;
-            x ^= x << 25;
-            x ^= x >>> 27;
-            negRng = x;
-            return x * 0x2545F4914F6CDD1DL;
+            negRng = xorshift(negRng);
+            return negRng * 0x2545F4914F6CDD1DL;
         }
 
         /** xorshift64*. */
         private long next() {
-            long x = rng;
+            rng = xorshift(rng);
+            return rng * 0x2545F4914F6CDD1DL;
+        }
+
+        /** xorshift64's state step. */
+        private static long xorshift(long x) {
             x ^= x >>> 12;
             x ^= x << 25;
-            x ^= x >>> 27;
-            rng = x;
-            return x * 0x2545F4914F6CDD1DL;
+            return x ^ (x >>> 27);
         }
 
         @Override

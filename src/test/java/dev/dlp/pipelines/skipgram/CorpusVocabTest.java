@@ -110,31 +110,31 @@ class CorpusVocabTest {
             words[i] = "w" + i;
             sum += Math.pow(counts[i], 0.75);
         }
-        WordVocab.Alias a = new WordVocab(words, counts).negativesAlias();
-        double[] p = new double[counts.length];
-        for (int i = 0; i < counts.length; i++) {
-            double keep = a.threshold()[i] / (double) (1 << 24);
-            p[i] += keep / counts.length;
-            p[a.alias()[i]] += (1 - keep) / counts.length;
-        }
+        double[] p = probabilities(new WordVocab(words, counts).negativesAlias());
         for (int i = 0; i < counts.length; i++) {
             assertEquals(Math.pow(counts[i], 0.75) / sum, p[i], 1e-6, "word " + i);
         }
         // over a subset of the words (a shard): the same distribution restricted to it, indexed into the subset
         int[] ids = {1, 3, 4, 8};
-        WordVocab.Alias s = new WordVocab(words, counts).negativesAlias(ids);
+        double[] q = probabilities(new WordVocab(words, counts).negativesAlias(ids));
         double subSum = 0;
         for (int id : ids) {
             subSum += Math.pow(counts[id], 0.75);
         }
-        double[] q = new double[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            double keep = s.threshold()[i] / (double) (1 << 24);
-            q[i] += keep / ids.length;
-            q[s.alias()[i]] += (1 - keep) / ids.length;
-        }
         for (int i = 0; i < ids.length; i++) {
             assertEquals(Math.pow(counts[ids[i]], 0.75) / subSum, q[i], 1e-6, "word " + ids[i]);
         }
+    }
+
+    /** The probability an alias table gives each of its entries: a uniform bucket, then its threshold. */
+    private static double[] probabilities(WordVocab.Alias a) {
+        int n = a.threshold().length;
+        double[] p = new double[n];
+        for (int i = 0; i < n; i++) {
+            double keep = a.threshold()[i] / (double) (1 << 24);
+            p[i] += keep / n;
+            p[a.alias()[i]] += (1 - keep) / n;
+        }
+        return p;
     }
 }
