@@ -64,11 +64,11 @@ final class SkipgramTrainer {
     /**
      * With several threads (and no {@link #SHARDED shards}), each keeps the output rows of this many most frequent
      * words in a private copy and merges its change into the shared rows every {@link #MERGE_TOKENS} tokens: those
-     * rows are written on nearly every pair (as negatives), and two threads writing the same rows pay for moving cache lines between cores on every write
-     * (on this VM that cost changes ~4x over time: the bimodal 2-thread speed). Measured 2026-11-28, 2 threads on
-     * Brown, 4 alternating runs: 526-940k words/s without, 790k-1,021k with 256 rows; WordSim-353 / analogies over
-     * seeds 1-6: 0.2507 / 10.87 % with, 0.2505 / 10.58 % without. {@code -Ddlp.skipgram.hotRows=0} turns it off;
-     * one thread never uses it (its vectors stay bit-reproducible).
+     * rows are written on nearly every pair (as negatives), and two threads writing the same rows pay for moving
+     * cache lines between cores on every write (on this VM that cost changes ~4x over time: the bimodal 2-thread
+     * speed). Measured 2026-11-28, 2 threads on Brown, 4 alternating runs: 526-940k words/s without, 790k-1,021k
+     * with 256 rows; WordSim-353 / analogies over seeds 1-6: 0.2507 / 10.87 % with, 0.2505 / 10.58 % without.
+     * {@code -Ddlp.skipgram.hotRows=0} turns it off; one thread never uses it (its vectors stay bit-reproducible).
      */
     static final int HOT_ROWS = Integer.getInteger("dlp.skipgram.hotRows", 256);
     /**
