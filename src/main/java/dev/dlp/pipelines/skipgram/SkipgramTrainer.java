@@ -112,6 +112,9 @@ final class SkipgramTrainer {
     static final int SHARD_BLOCK = Integer.getInteger("dlp.skipgram.shardBlock", 64);
     /** Shards of the running {@link #train} (1: none). */
     private int shards = 1;
+    /** Each shard's words and their count^0.75 alias table, made once per {@link #train} (null without shards). */
+    private int[][] shardWords;
+    private WordVocab.Alias[] shardNegatives;
     private final WordVocab vocab;
 
     /** The shard of word {@code id}: blocks of {@link #SHARD_BLOCK} ids dealt in turn. */
@@ -222,6 +225,13 @@ final class SkipgramTrainer {
         hotRows = n > 1 ? Math.min(HOT_ROWS, vocabSize) : 0;
         // every shard needs a block of words of its own (a streamed corpus's blocks go to one worker each)
         shards = n > 1 && SHARDED && corpus != null && vocabSize >= (long) n * SHARD_BLOCK ? n : 1;
+        shardWords = shards > 1 ? new int[shards][] : null;
+        shardNegatives = shards > 1 ? new WordVocab.Alias[shards] : null;
+        for (int t = 0; t < shards && shards > 1; t++) {
+            int shard = t;
+            shardWords[t] = java.util.stream.IntStream.range(0, vocabSize).filter(id -> shardOf(id) == shard).toArray();
+            shardNegatives[t] = vocab.negativesAlias(shardWords[t]);
+        }
         // the same pairs whatever the run's seed: runs of one corpus (a seed sweep too) are scored alike
         sampled = SampledLoss.draw(sampleText(), cfg.window(), cfg.negative(), negThreshold, negAlias, SampledLoss.SEED);
         double seconds = 0;
@@ -418,11 +428,9 @@ final class SkipgramTrainer {
         Worker(int index, int[] chunks, java.util.concurrent.atomic.AtomicInteger nextChunk,
                java.util.concurrent.BlockingQueue<Job> blocks, long epochSeed) {
             this.index = index;
-            this.shardWords = shards > 1 ? java.util.stream.IntStream.range(0, vocabSize)
-                    .filter(id -> shardOf(id) == index).toArray() : null;
-            WordVocab.Alias a = shardWords == null ? null : vocab.negativesAlias(shardWords);
-            this.shardThreshold = a == null ? null : a.threshold();
-            this.shardAlias = a == null ? null : a.alias();
+            this.shardWords = shards > 1 ? SkipgramTrainer.this.shardWords[index] : null;
+            this.shardThreshold = shards > 1 ? shardNegatives[index].threshold() : null;
+            this.shardAlias = shards > 1 ? shardNegatives[index].alias() : null;
             this.chunks = chunks;
             this.nextChunk = nextChunk;
             this.blocks = blocks;
