@@ -90,12 +90,12 @@ final class SkipgramTrainer {
     static final int MERGE_TOKENS = Integer.getInteger("dlp.skipgram.mergeTokens", 1_000);
     private int hotRows;
     /**
-     * With several threads and a corpus in memory, the output rows are split between the threads ("shards": blocks
-     * of {@link #SHARD_BLOCK} consecutive word ids, i.e. of frequency ranks, dealt in turn): thread t trains only the
-     * pairs whose center word is in its shard, and draws their negatives from its shard only (count^0.75 within
-     * it), so every output row has one writer. Each thread reads the whole corpus with the same subsampling and
-     * window draws (seeded per chunk), starting t/threads of the way in so that the threads work on different text;
-     * the input rows stay shared (Hogwild), each thread keeping the most frequent ones in private copies.
+     * With several threads and a corpus in memory, the output rows are split between the threads ("shards": runs of
+     * consecutive word ids, i.e. of frequency ranks, {@link #shardMap}): thread t trains only the pairs whose center
+     * word is in its shard, and draws their negatives from its shard only (count^0.75 within it), so every output row
+     * has one writer. Each thread reads the whole corpus with the same subsampling and window draws (seeded per
+     * chunk), starting t/threads of the way in so that the threads work on different text; the input rows stay
+     * shared (Hogwild), each thread keeping the most frequent ones in private copies.
      *
      * <p>Why: two threads writing the same output rows, or neighbouring ones (a 100-float row is 6.25 cache lines,
      * so neighbours share a line), move those lines between the cores on nearly every pair. Two 1-thread runs side by
@@ -104,26 +104,95 @@ final class SkipgramTrainer {
      * in blocks of 64 ids 993k / 1,042k words/s against 553k / 541k before (blocks of 16: 934k / 948k; of 256: 968k /
      * 1,002k; ids dealt one by one, which leaves neighbours in different shards: 463k); WordSim-353 rho / analogies
      * over seeds 7-18: 0.2551 / 10.51 % sharded against 0.2539 / 10.48 % before and 0.2561 / 10.35 % with one
-     * thread. In expectation every pair's negatives follow the same count^0.75 distribution as without shards (a
-     * pair's center is in each shard in proportion to its words' share). {@code -Ddlp.skipgram.shard=false}: off.
+     * thread. {@code -Ddlp.skipgram.shard=false}: off.
      */
     static final boolean SHARDED = !"false".equals(System.getProperty("dlp.skipgram.shard"));
-    /** Consecutive word ids per block of a shard ({@code -Ddlp.skipgram.shardBlock=N}). */
+    /** The most consecutive word ids in one run of a shard ({@code -Ddlp.skipgram.shardBlock=N}). */
     static final int SHARD_BLOCK = Integer.getInteger("dlp.skipgram.shardBlock", 64);
+    /** The fewest consecutive word ids in one run of a shard (short runs only where single words weigh much). */
+    static final int SHARD_MIN_BLOCK = 8;
     /** Shards of the running {@link #train} (1: none). */
     private int shards = 1;
+    /** The shard of each word id (null without shards). */
+    private byte[] shardOfWord;
     /** Each shard's words and their count^0.75 alias table, made once per {@link #train} (null without shards). */
     private int[][] shardWords;
     private WordVocab.Alias[] shardNegatives;
+    /** Each shard's factor on its negatives' step, {@link #negativeScales} (null without shards). */
+    private float[] shardNegativeScale;
     private final WordVocab vocab;
 
-    /** The shard of word {@code id}: blocks of {@link #SHARD_BLOCK} ids dealt in turn. */
-    private int shardOf(int id) {
-        return shardOf(id, shards);
+    /**
+     * The shard of every word id, for {@code shards} threads: the ids, in order, cut into blocks of at most
+     * {@link #SHARD_BLOCK} ids and at least {@link #SHARD_MIN_BLOCK} (a block also ends where its work would pass
+     * 1/16 of a shard's share), each block going to the shard with the least work so far. A word's work is its
+     * expected pairs as the center, i.e. its count times its subsampling keep probability ({@code work}).
+     *
+     * <p>Why not blocks of 64 dealt in turn (before 2026-11-29's fourteenth session): frequency ranks are far from
+     * even, and the first 64 words alone hold 27 % of Brown's pairs after subsampling. Dealt in turn, 2 threads got
+     * 61 / 39 % of the pairs, 4 threads up to 27.5 % (1.10x an even share), 8 threads 2.2x, so the thread with the
+     * most frequent words set the epoch's time; here (computed on Brown's counts) 2, 4 and 8 threads get within
+     * 0.2 % of an even share, 16 within 6.5 %. Each shard also gets a slice of the most frequent words, so its
+     * negatives look more like the whole vocabulary's. Measured on 2 threads (2026-11-29, seeds 1-18): WordSim-353
+     * rho 0.2563 against 0.2549 dealt in turn (+0.0014 ± 0.0026), analogies 10.64 % against 10.73 % (-0.08 ± 0.17),
+     * the sampled loss of seed 1 2.553-2.556 against 2.582-2.588 (one thread: 2.583); words/s level (three sittings
+     * of 5-6 alternating rounds, medians 1,000k / 847k / 1,074k against 1,044k / 915k / 1,009k): the two threads
+     * finished close together before too, so a pair of the rare words' rows costs more than one of the frequent.
+     */
+    static byte[] shardMap(double[] work, int shards) {
+        if (shards > Byte.MAX_VALUE) {
+            throw new IllegalArgumentException("at most " + Byte.MAX_VALUE + " shards");
+        }
+        double total = 0;
+        for (double w : work) {
+            total += w;
+        }
+        double cap = total / (16.0 * shards);
+        double[] load = new double[shards];
+        byte[] map = new byte[work.length];
+        int from = 0;
+        while (from < work.length) {
+            int to = from;
+            double sum = 0;
+            while (to < work.length && to - from < SHARD_BLOCK
+                    && (to - from < SHARD_MIN_BLOCK || sum + work[to] <= cap)) {
+                sum += work[to++];
+            }
+            int least = 0;
+            for (int t = 1; t < shards; t++) {
+                if (load[t] < load[least]) {
+                    least = t;
+                }
+            }
+            load[least] += sum;
+            java.util.Arrays.fill(map, from, to, (byte) least);
+            from = to;
+        }
+        return map;
     }
 
-    static int shardOf(int id, int shards) {
-        return (id / SHARD_BLOCK) % shards;
+    /**
+     * Each shard's factor on the step of its negatives, so that every word is pushed away as a negative as much, in
+     * expectation, as with one table for all: a shard with a share {@code c} of the centers (and so of the pairs) and
+     * a share {@code z} of the count^0.75 mass draws its words {@code c / z} times as often as the one table would;
+     * its negatives' step is scaled by {@code z / c}. With 2 threads on Brown the factors are within 3 % of 1.
+     */
+    static float[] negativeScales(byte[] map, double[] work, double[] negativeMass, int shards) {
+        double[] c = new double[shards];
+        double[] z = new double[shards];
+        double ct = 0;
+        double zt = 0;
+        for (int i = 0; i < map.length; i++) {
+            c[map[i]] += work[i];
+            z[map[i]] += negativeMass[i];
+            ct += work[i];
+            zt += negativeMass[i];
+        }
+        float[] scale = new float[shards];
+        for (int t = 0; t < shards; t++) {
+            scale[t] = c[t] > 0 ? (float) ((z[t] / zt) / (c[t] / ct)) : 1f;
+        }
+        return scale;
     }
 
     /** The output-row shards the last {@link #train} used (1: none). */
@@ -225,12 +294,24 @@ final class SkipgramTrainer {
         hotRows = n > 1 ? Math.min(HOT_ROWS, vocabSize) : 0;
         // every shard needs a block of words of its own (a streamed corpus's blocks go to one worker each)
         shards = n > 1 && SHARDED && corpus != null && vocabSize >= (long) n * SHARD_BLOCK ? n : 1;
+        shardOfWord = null;
         shardWords = shards > 1 ? new int[shards][] : null;
         shardNegatives = shards > 1 ? new WordVocab.Alias[shards] : null;
-        for (int t = 0; t < shards && shards > 1; t++) {
-            int shard = t;
-            shardWords[t] = java.util.stream.IntStream.range(0, vocabSize).filter(id -> shardOf(id) == shard).toArray();
-            shardNegatives[t] = vocab.negativesAlias(shardWords[t]);
+        if (shards > 1) {
+            double[] work = new double[vocabSize];
+            double[] negativeMass = new double[vocabSize];
+            for (int id = 0; id < vocabSize; id++) {
+                work[id] = vocab.count(id) * (keep[id] / (double) (1 << 24));
+                negativeMass[id] = Math.pow(vocab.count(id), 0.75);
+            }
+            shardOfWord = shardMap(work, shards);
+            shardNegativeScale = negativeScales(shardOfWord, work, negativeMass, shards);
+            for (int t = 0; t < shards; t++) {
+                int shard = t;
+                shardWords[t] = java.util.stream.IntStream.range(0, vocabSize)
+                        .filter(id -> shardOfWord[id] == shard).toArray();
+                shardNegatives[t] = vocab.negativesAlias(shardWords[t]);
+            }
         }
         // the same pairs whatever the run's seed: runs of one corpus (a seed sweep too) are scored alike
         sampled = SampledLoss.draw(sampleText(), cfg.window(), cfg.negative(), negThreshold, negAlias, SampledLoss.SEED);
@@ -397,6 +478,9 @@ final class SkipgramTrainer {
         private final int[] shardWords;
         private final int[] shardThreshold;
         private final int[] shardAlias;
+        /** The shard of each word (null without shards) and the factor on this shard's negatives' step. */
+        private final byte[] shardOfWord;
+        private final float negativeScale;
         /** The in-memory corpus's chunk bounds and the next chunk to take (null for a streamed corpus). */
         private final int[] chunks;
         private final java.util.concurrent.atomic.AtomicInteger nextChunk;
@@ -431,6 +515,8 @@ final class SkipgramTrainer {
             this.shardWords = shards > 1 ? SkipgramTrainer.this.shardWords[index] : null;
             this.shardThreshold = shards > 1 ? shardNegatives[index].threshold() : null;
             this.shardAlias = shards > 1 ? shardNegatives[index].alias() : null;
+            this.shardOfWord = shards > 1 ? SkipgramTrainer.this.shardOfWord : null;
+            this.negativeScale = shards > 1 ? shardNegativeScale[index] : 1f;
             this.chunks = chunks;
             this.nextChunk = nextChunk;
             this.blocks = blocks;
@@ -566,7 +652,7 @@ final class SkipgramTrainer {
                 for (int i = 0; i < len; i++) {
                     int center = buf[i];
                     int reduced = window - (int) (((next() >>> 32) * window) >>> 32);
-                    if (sh > 1 && shardOf(center) != index) {
+                    if (sh > 1 && shardOfWord[center] != index) {
                         continue;
                     }
                     int lo = Math.max(0, i - reduced);
@@ -596,10 +682,12 @@ final class SkipgramTrainer {
             final float[] shared1 = syn1;
             final float[] e = neu1e;
             final int l1 = context * d;
+            final float negativeAlpha = alpha * negativeScale;   // 1 without shards
             Arrays.fill(e, 0f);
             for (int k = 0; k <= negative; k++) {
                 int target;
                 float label;
+                float step = alpha;
                 if (k == 0) {
                     target = center;
                     label = 1;
@@ -611,6 +699,7 @@ final class SkipgramTrainer {
                         continue;
                     }
                     label = 0;
+                    step = negativeAlpha;
                 } else {
                     long r = next();
                     int i = (int) (((r >>> 32) * vocabSize) >>> 32);
@@ -625,11 +714,11 @@ final class SkipgramTrainer {
                 float f = SIMD ? SimdKernels.dot(s0, l1, s1, l2, d) : dot(s0, l1, s1, l2, d);
                 float g;
                 if (f > MAX_EXP) {
-                    g = (label - 1) * alpha;
+                    g = (label - 1) * step;
                 } else if (f < -MAX_EXP) {
-                    g = label * alpha;
+                    g = label * step;
                 } else {
-                    g = (label - SIGMOID[(int) ((f + MAX_EXP) * (EXP_TABLE_SIZE / MAX_EXP / 2))]) * alpha;
+                    g = (label - SIGMOID[(int) ((f + MAX_EXP) * (EXP_TABLE_SIZE / MAX_EXP / 2))]) * step;
                 }
                 if (SIMD) {
                     SimdKernels.update(g, s0, l1, s1, l2, e, d);

@@ -133,14 +133,64 @@ public class TrainerEvalTest {
         }
     }
 
+    /** Many words of equal weight: blocks of 64 ids dealt in turn. */
     @Test
-    void shardsAreBlocksOf64RanksDealtInTurn() {
-        assertEquals(64, SkipgramTrainer.SHARD_BLOCK);
-        assertEquals(0, SkipgramTrainer.shardOf(0, 2));
-        assertEquals(0, SkipgramTrainer.shardOf(63, 2));
-        assertEquals(1, SkipgramTrainer.shardOf(64, 2));
-        assertEquals(0, SkipgramTrainer.shardOf(128, 2));
-        assertEquals(2, SkipgramTrainer.shardOf(130, 3));
+    void evenWordsMakeBlocksOf64DealtInTurn() {
+        double[] work = new double[10_000];
+        java.util.Arrays.fill(work, 1);
+        byte[] map = SkipgramTrainer.shardMap(work, 2);
+        assertEquals(0, map[0]);
+        assertEquals(0, map[63]);
+        assertEquals(1, map[64]);
+        assertEquals(1, map[127]);
+        assertEquals(0, map[128]);
+        assertEquals(2, SkipgramTrainer.shardMap(work, 3)[130]);
+    }
+
+    /**
+     * Zipf-like words (the first ones heavy, as frequency ranks are): every thread gets an even share of the pairs,
+     * in runs of at least 8 consecutive ids, and the negatives' factors give every word its one-table rate as a negative.
+     */
+    @Test
+    void shardsOfZipfWordsAreEvenRunsOfIds() {
+        int n = 14_000;
+        double[] work = new double[n];
+        double[] negativeMass = new double[n];
+        for (int i = 0; i < n; i++) {
+            double count = 70_000.0 / (i + 1);
+            work[i] = Math.min(count, 30 * Math.sqrt(count));   // subsampling flattens the head
+            negativeMass[i] = Math.pow(count, 0.75);
+        }
+        double total = java.util.Arrays.stream(work).sum();
+        for (int shards : new int[]{2, 4, 8}) {
+            byte[] map = SkipgramTrainer.shardMap(work, shards);
+            double[] load = new double[shards];
+            for (int i = 0; i < n; i++) {
+                load[map[i]] += work[i];
+            }
+            for (double l : load) {
+                assertEquals(1.0, l / total * shards, 0.02, shards + " shards: " + java.util.Arrays.toString(load));
+            }
+            int from = 0;
+            for (int i = 1; i <= n; i++) {
+                if (i == n || map[i] != map[i - 1]) {
+                    assertTrue(i - from >= SkipgramTrainer.SHARD_MIN_BLOCK || i == n, "run " + from + ".." + i);
+                    from = i;
+                }
+            }
+            // a word's rate as a negative: its shard's share of the pairs, times the factor, times its share of the
+            // shard's count^0.75 mass; with one table: its share of the whole mass
+            float[] scale = SkipgramTrainer.negativeScales(map, work, negativeMass, shards);
+            double[] z = new double[shards];
+            for (int i = 0; i < n; i++) {
+                z[map[i]] += negativeMass[i];
+            }
+            double zt = java.util.Arrays.stream(z).sum();
+            for (int i : new int[]{0, 1, 100, 5000, n - 1}) {
+                double rate = load[map[i]] / total * scale[map[i]] * negativeMass[i] / z[map[i]];
+                assertEquals(negativeMass[i] / zt, rate, 1e-6 * negativeMass[i] / zt, "word " + i);
+            }
+        }
     }
 
     /**
