@@ -90,12 +90,13 @@ final class SkipgramTrainer {
     static final int MERGE_TOKENS = Integer.getInteger("dlp.skipgram.mergeTokens", 1_000);
     private int hotRows;
     /**
-     * With several threads and a corpus in memory, the output rows are split between the threads ("shards": runs of
-     * consecutive word ids, i.e. of frequency ranks, {@link #shardMap}): thread t trains only the pairs whose center
-     * word is in its shard, and draws their negatives from its shard only (count^0.75 within it), so every output row
-     * has one writer. Each thread reads the whole corpus with the same subsampling and window draws (seeded per
-     * chunk), starting t/threads of the way in so that the threads work on different text; the input rows stay
-     * shared (Hogwild), each thread keeping the most frequent ones in private copies.
+     * With several threads, the output rows are split between the threads ("shards": runs of consecutive word ids,
+     * i.e. of frequency ranks, {@link #shardMap}): thread t trains only the pairs whose center word is in its shard,
+     * and draws their negatives from its shard only (count^0.75 within it), so every output row has one writer. Each
+     * thread reads the whole corpus with the same subsampling and window draws (seeded per chunk): a corpus in memory
+     * starting t/threads of the way in, so that the threads work on different text; a streamed one block by block as
+     * the reader hands every block to every thread ({@link #startReader}). The input rows stay shared (Hogwild), each
+     * thread keeping the most frequent ones in private copies.
      *
      * <p>Why: two threads writing the same output rows, or neighbouring ones (a 100-float row is 6.25 cache lines,
      * so neighbours share a line), move those lines between the cores on nearly every pair. Two 1-thread runs side by
@@ -219,6 +220,8 @@ final class SkipgramTrainer {
     private double lastLoss = Double.NaN;
     /** Polled by the workers between sentences: Ctrl-C / SIGTERM ends the epoch early. */
     private volatile java.util.function.BooleanSupplier stop = () -> false;
+    /** Set when a thread of the running epoch failed: the reader and the workers then stop waiting for each other. */
+    private volatile boolean epochFailed;
 
     /** A corpus too big to hold: each call reads it once more, handing its blocks on in order. */
     interface StreamSource {
@@ -292,8 +295,8 @@ final class SkipgramTrainer {
         int n = Math.max(1, corpus == null ? threads : Math.min(threads, corpus.sentences()));
         int[] chunks = corpus == null ? null : chunks();
         hotRows = n > 1 ? Math.min(HOT_ROWS, vocabSize) : 0;
-        // every shard needs a block of words of its own (a streamed corpus's blocks go to one worker each)
-        shards = n > 1 && SHARDED && corpus != null && vocabSize >= (long) n * SHARD_BLOCK ? n : 1;
+        // every shard needs a block of words of its own
+        shards = n > 1 && SHARDED && vocabSize >= (long) n * SHARD_BLOCK ? n : 1;
         shardOfWord = null;
         shardWords = shards > 1 ? new int[shards][] : null;
         shardNegatives = shards > 1 ? new WordVocab.Alias[shards] : null;
@@ -321,7 +324,9 @@ final class SkipgramTrainer {
             long before = wordsDone.get();
             Thread[] workers = new Thread[n];
             Throwable[] failure = new Throwable[1];
-            java.util.concurrent.BlockingQueue<Job> blocks = corpus == null ? startReader(n, failure) : null;
+            epochFailed = false;
+            java.util.List<java.util.concurrent.BlockingQueue<Job>> blocks = corpus == null
+                    ? startReader(n, shards > 1, failure) : null;
             java.util.concurrent.atomic.AtomicInteger nextChunk = new java.util.concurrent.atomic.AtomicInteger();
             long epochSeed = seed * 1_000_003L + epoch * 7919L;
             for (int w = 0; w < n; w++) {
@@ -329,9 +334,14 @@ final class SkipgramTrainer {
                 // thread, in that thread's allocation buffer: created here, two workers' fields shared a cache
                 // line and the threads invalidated each other's caches on every random draw (false sharing)
                 int index = w;
-                workers[w] = new Thread(() -> new Worker(index, chunks, nextChunk, blocks, epochSeed).run(),
+                java.util.concurrent.BlockingQueue<Job> queue = blocks == null ? null
+                        : blocks.get(shards > 1 ? index : 0);
+                workers[w] = new Thread(() -> new Worker(index, chunks, nextChunk, queue, epochSeed).run(),
                         "skipgram-" + w);
-                workers[w].setUncaughtExceptionHandler((t, e) -> failure[0] = e);
+                workers[w].setUncaughtExceptionHandler((t, e) -> {
+                    failure[0] = e;
+                    epochFailed = true;   // the reader and the other workers stop waiting for this one
+                });
                 workers[w].start();
             }
             long lastLog = System.nanoTime();
@@ -410,32 +420,47 @@ final class SkipgramTrainer {
     private static final Job END = new Job(-1, new Corpus.Block(new int[0], new int[]{0}));
 
     /**
-     * Starts a thread that reads the streamed corpus once into a bounded queue of blocks, then one {@link #END} per
-     * worker; a read error is recorded in {@code failure} (and the workers still get their ends).
+     * Starts a thread that reads the streamed corpus once into bounded queues of blocks, then one {@link #END} per
+     * worker; a read error is recorded in {@code failure} (and the workers still get their ends). Without shards one
+     * queue that the workers share (each block goes to one of them); with shards ({@code broadcast}) one queue per
+     * worker, each getting every block, since every worker trains its own words' pairs in all the text. Memory is
+     * bounded either way: the reader waits while a queue is full, so at most {@link #BLOCKS_AHEAD} blocks per queue
+     * (and one per worker in hand) are held.
      */
-    private java.util.concurrent.BlockingQueue<Job> startReader(int workers, Throwable[] failure) {
-        java.util.concurrent.BlockingQueue<Job> q = new java.util.concurrent.ArrayBlockingQueue<>(
-                BLOCKS_AHEAD * workers);
+    private java.util.List<java.util.concurrent.BlockingQueue<Job>> startReader(int workers, boolean broadcast,
+                                                                             Throwable[] failure) {
+        java.util.List<java.util.concurrent.BlockingQueue<Job>> queues = new java.util.ArrayList<>();
+        for (int i = 0; i < (broadcast ? workers : 1); i++) {
+            queues.add(new java.util.concurrent.ArrayBlockingQueue<>(BLOCKS_AHEAD * (broadcast ? 1 : workers)));
+        }
         Thread reader = new Thread(() -> {
             int[] index = new int[1];
             try {
-                stream.stream(b -> put(q, new Job(index[0]++, b)), stop);
+                stream.stream(b -> {
+                    Job j = new Job(index[0]++, b);
+                    queues.forEach(q -> put(q, j));
+                }, () -> epochFailed || stop.getAsBoolean());
             } catch (java.io.IOException | RuntimeException e) {
                 failure[0] = e;
             } finally {
                 for (int i = 0; i < workers; i++) {
-                    put(q, END);
+                    put(queues.get(broadcast ? i : 0), END);
                 }
             }
         }, "skipgram-reader");
         reader.setDaemon(true);
         reader.start();
-        return q;
+        return queues;
     }
 
-    private static void put(java.util.concurrent.BlockingQueue<Job> q, Job b) {
+    /** Puts {@code b} on {@code q}, waiting while it is full, unless a training thread failed (then drops it). */
+    private void put(java.util.concurrent.BlockingQueue<Job> q, Job b) {
         try {
-            q.put(b);
+            while (!epochFailed) {
+                if (q.offer(b, 50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while reading the corpus", e);
@@ -614,7 +639,7 @@ final class SkipgramTrainer {
                 }
             } else {
                 try {
-                    for (Job j = blocks.take(); j != END; j = blocks.take()) {
+                    for (Job j = next(blocks); j != END; j = next(blocks)) {
                         seedChunk(j.index());
                         sentences(j.block().tokens(), j.block().starts(), 0, j.block().sentences());
                         merge();
@@ -626,6 +651,17 @@ final class SkipgramTrainer {
             if (index == 0 || shards == 1) {   // sharded: every worker reads every token, worker 0 counts them
                 wordsDone.addAndGet(pending);
             }
+        }
+
+        /** The next streamed block, or {@link #END} once a training thread of this epoch failed. */
+        private Job next(java.util.concurrent.BlockingQueue<Job> q) throws InterruptedException {
+            Job j;
+            while ((j = q.poll(50, java.util.concurrent.TimeUnit.MILLISECONDS)) == null) {
+                if (epochFailed) {
+                    return END;
+                }
+            }
+            return j;
         }
 
         /** Trains sentences [from, to) of {@code tokens} (sentence s is tokens[starts[s] .. starts[s+1])). */

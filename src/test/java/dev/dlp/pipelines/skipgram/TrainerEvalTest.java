@@ -81,9 +81,23 @@ public class TrainerEvalTest {
         assertTrue(same / ns > cross / nc + 0.3, "same-topic " + same / ns + " vs cross-topic " + cross / nc);
     }
 
+    /** Trains a streamed corpus (blocks of 1,000 tokens read from {@code text} every epoch). */
+    static SkipgramTrainer trainStreamed(String text, int threads, long seed) throws Exception {
+        Corpus.Counted c = new Corpus.Counted();
+        Corpus.readPlain(new java.io.StringReader(text), true, 1000, c);
+        WordVocab v = WordVocab.build(c, 1);
+        SkipgramTrainer.StreamSource source = (out, stop) -> Corpus.streamBlocks(new java.io.StringReader(text), true,
+                1000, v, 1000, out, stop);
+        SkipgramTrainer t = new SkipgramTrainer(source, v, new SkipgramConfig.SgnsConfig(16, 3, 5, 3, 0.025, 1e-4,
+                threads), 0, seed);
+        t.train(threads, null);
+        return t;
+    }
+
     /**
      * Two threads on a vocabulary of 10 topics x 20 words (200 words, more than a 64-word block per thread): the
-     * threads split the output rows (blocks of 64 ranks dealt in turn) and the vectors still group by topic.
+     * threads split the output rows, with the corpus in memory and streamed (every block to both threads), and the
+     * vectors still group by topic.
      */
     @Test
     void twoThreadsSplittingTheOutputRowsStillLearnTheTopics() throws Exception {
@@ -101,9 +115,16 @@ public class TrainerEvalTest {
         Corpus.readPlain(new java.io.StringReader(text), true, 1000, c);
         WordVocab vocab = WordVocab.build(c, 1);
         assertEquals(200, vocab.size());
-        SkipgramTrainer t = train(text, 2, 4);
-        assertEquals(2, t.shardsUsed());
         assertEquals(1, train(topicCorpus(200, 1), 2, 4).shardsUsed(), "30 words: too few for two 64-word blocks");
+        for (SkipgramTrainer t : List.of(train(text, 2, 4), trainStreamed(text, 2, 4))) {
+            assertEquals(2, t.shardsUsed());
+            // every token of the 3 epochs counted once (streamed: thread 0 got every block, not half of them)
+            assertEquals(3 * vocab.totalCount(), t.wordsDone());
+            assertTopicsLearned(vocab, t);
+        }
+    }
+
+    private static void assertTopicsLearned(WordVocab vocab, SkipgramTrainer t) {
         String[] words = new String[vocab.size()];
         for (int i = 0; i < words.length; i++) {
             words[i] = vocab.word(i);
