@@ -93,10 +93,11 @@ final class SkipgramTrainer {
      * With several threads, the output rows are split between the threads ("shards": runs of consecutive word ids,
      * i.e. of frequency ranks, {@link #shardMap}): thread t trains only the pairs whose center word is in its shard,
      * and draws their negatives from its shard only (count^0.75 within it), so every output row has one writer. Each
-     * thread reads the whole corpus with the same subsampling and window draws (seeded per chunk): a corpus in memory
-     * starting t/threads of the way in, so that the threads work on different text; a streamed one block by block as
-     * the reader hands every block to every thread ({@link #startReader}). The input rows stay shared (Hogwild), each
-     * thread keeping the most frequent ones in private copies.
+     * shard reads the whole corpus with the same subsampling and window draws (seeded per chunk): in memory,
+     * {@link #SHARDS_PER_THREAD} shards per thread, shard s starting s/shards of the way in (so that the threads work
+     * on different text) in segments that whichever thread is free takes ({@link ShardTasks}); streamed, one shard per
+     * thread, block by block as the reader hands every block to every thread ({@link #startReader}). The input rows
+     * stay shared (Hogwild), each thread keeping the most frequent ones in private copies.
      *
      * <p>Why: two threads writing the same output rows, or neighbouring ones (a 100-float row is 6.25 cache lines,
      * so neighbours share a line), move those lines between the cores on nearly every pair. Two 1-thread runs side by
@@ -110,12 +111,14 @@ final class SkipgramTrainer {
     static final boolean SHARDED = !"false".equals(System.getProperty("dlp.skipgram.shard"));
     /** The most consecutive word ids in one run of a shard ({@code -Ddlp.skipgram.shardBlock=N}). */
     static final int SHARD_BLOCK = Integer.getInteger("dlp.skipgram.shardBlock", 64);
+    /** Shards per thread for a corpus in memory ({@link ShardTasks}). */
+    static final int SHARDS_PER_THREAD = 4;
     /** The fewest consecutive word ids in one run of a shard (short runs only where single words weigh much). */
     static final int SHARD_MIN_BLOCK = 8;
     /** Shards of the running {@link #train} (1: none). */
     private int shards = 1;
     /** The shard of each word id (null without shards). */
-    private byte[] shardOfWord;
+    private short[] shardOfWord;
     /** Each shard's words and their count^0.75 alias table, made once per {@link #train} (null without shards). */
     private int[][] shardWords;
     private WordVocab.Alias[] shardNegatives;
@@ -140,9 +143,9 @@ final class SkipgramTrainer {
      * of 5-6 alternating rounds, medians 1,000k / 847k / 1,074k against 1,044k / 915k / 1,009k): the two threads
      * finished close together before too, so a pair of the rare words' rows costs more than one of the frequent.
      */
-    static byte[] shardMap(double[] work, int shards) {
-        if (shards > Byte.MAX_VALUE) {
-            throw new IllegalArgumentException("at most " + Byte.MAX_VALUE + " shards");
+    static short[] shardMap(double[] work, int shards) {
+        if (shards > Short.MAX_VALUE) {
+            throw new IllegalArgumentException("at most " + Short.MAX_VALUE + " shards");
         }
         double total = 0;
         for (double w : work) {
@@ -150,7 +153,7 @@ final class SkipgramTrainer {
         }
         double cap = total / (16.0 * shards);
         double[] load = new double[shards];
-        byte[] map = new byte[work.length];
+        short[] map = new short[work.length];
         int from = 0;
         while (from < work.length) {
             int to = from;
@@ -166,7 +169,7 @@ final class SkipgramTrainer {
                 }
             }
             load[least] += sum;
-            java.util.Arrays.fill(map, from, to, (byte) least);
+            java.util.Arrays.fill(map, from, to, (short) least);
             from = to;
         }
         return map;
@@ -178,7 +181,7 @@ final class SkipgramTrainer {
      * a share {@code z} of the count^0.75 mass draws its words {@code c / z} times as often as the one table would;
      * its negatives' step is scaled by {@code z / c}. With 2 threads on Brown the factors are within 3 % of 1.
      */
-    static float[] negativeScales(byte[] map, double[] work, double[] negativeMass, int shards) {
+    static float[] negativeScales(short[] map, double[] work, double[] negativeMass, int shards) {
         double[] c = new double[shards];
         double[] z = new double[shards];
         double ct = 0;
@@ -295,8 +298,10 @@ final class SkipgramTrainer {
         int n = Math.max(1, corpus == null ? threads : Math.min(threads, corpus.sentences()));
         int[] chunks = corpus == null ? null : chunks();
         hotRows = n > 1 ? Math.min(HOT_ROWS, vocabSize) : 0;
-        // every shard needs a block of words of its own
-        shards = n > 1 && SHARDED && vocabSize >= (long) n * SHARD_BLOCK ? n : 1;
+        // every thread needs a block of words of its own; a corpus in memory is split finer, so that a thread that
+        // finishes its work early takes some of another's (ShardTasks), a streamed one has one shard per thread
+        boolean split = n > 1 && SHARDED && vocabSize >= (long) n * SHARD_BLOCK;
+        shards = !split ? 1 : corpus != null ? n * SHARDS_PER_THREAD : n;
         shardOfWord = null;
         shardWords = shards > 1 ? new int[shards][] : null;
         shardNegatives = shards > 1 ? new WordVocab.Alias[shards] : null;
@@ -328,6 +333,7 @@ final class SkipgramTrainer {
             java.util.List<java.util.concurrent.BlockingQueue<Job>> blocks = corpus == null
                     ? startReader(n, shards > 1, failure) : null;
             java.util.concurrent.atomic.AtomicInteger nextChunk = new java.util.concurrent.atomic.AtomicInteger();
+            ShardTasks tasks = corpus != null && shards > 1 ? new ShardTasks(shards) : null;
             long epochSeed = seed * 1_000_003L + epoch * 7919L;
             for (int w = 0; w < n; w++) {
                 // the worker (its random state and error buffer, written on every pair) is allocated by its own
@@ -336,7 +342,7 @@ final class SkipgramTrainer {
                 int index = w;
                 java.util.concurrent.BlockingQueue<Job> queue = blocks == null ? null
                         : blocks.get(shards > 1 ? index : 0);
-                workers[w] = new Thread(() -> new Worker(index, chunks, nextChunk, queue, epochSeed).run(),
+                workers[w] = new Thread(() -> new Worker(index, chunks, nextChunk, tasks, queue, epochSeed).run(),
                         "skipgram-" + w);
                 workers[w].setUncaughtExceptionHandler((t, e) -> {
                     failure[0] = e;
@@ -495,25 +501,90 @@ final class SkipgramTrainer {
         return (float) (cfg.lr() - (cfg.lr() - cfg.minLr()) * progress);
     }
 
+    /**
+     * An epoch's work on a corpus in memory with shards: each shard's pass over the corpus, cut into
+     * {@link #SEGMENTS} segments of consecutive chunks; a thread claims a shard no other thread is training (the one
+     * with the most segments left), trains its next segment, and releases it. A shard's rows so keep one writer at
+     * a time, and the threads share the work whatever their speed: with one shard per thread, the epoch waited for
+     * the slower thread (2026-11-29, 2 threads on Brown: epochs of 0.93-1.03 s where one thread finished 170-280 ms
+     * after the other, against 0.78-0.88 s where they finished within 70 ms).
+     */
+    static final class ShardTasks {
+        static final int SEGMENTS = 8;
+        private final java.util.concurrent.atomic.AtomicIntegerArray taken;
+        private final java.util.concurrent.atomic.AtomicIntegerArray busy;
+
+        ShardTasks(int shards) {
+            taken = new java.util.concurrent.atomic.AtomicIntegerArray(shards);
+            busy = new java.util.concurrent.atomic.AtomicIntegerArray(shards);
+        }
+
+        /**
+         * Claims the next task, {@code shard * SEGMENTS + segment}, holding its shard until {@link #release}; -1 once
+         * every segment is taken. Waits (yielding) while every shard with segments left is held by another thread.
+         */
+        int claim() {
+            while (true) {
+                int best = -1;
+                int left = 0;
+                boolean any = false;
+                for (int s = 0; s < taken.length(); s++) {
+                    int l = SEGMENTS - taken.get(s);
+                    if (l > 0) {
+                        any = true;
+                        if (busy.get(s) == 0 && l > left) {
+                            best = s;
+                            left = l;
+                        }
+                    }
+                }
+                if (!any) {
+                    return -1;
+                }
+                if (best < 0 || !busy.compareAndSet(best, 0, 1)) {
+                    Thread.yield();
+                    continue;
+                }
+                int k = taken.get(best);
+                if (k >= SEGMENTS) {   // its last segment went to another thread between the scan and the claim
+                    busy.set(best, 0);
+                    continue;
+                }
+                taken.set(best, k + 1);
+                return best * SEGMENTS + k;
+            }
+        }
+
+        void release(int shard) {
+            busy.set(shard, 0);
+        }
+    }
+
     /** One thread of one epoch: it takes the corpus chunk by chunk (or block by block) until none is left. */
     private final class Worker implements Runnable {
-        /** This worker's number, and its shard when {@link #shards} > 1. */
+        /** This worker's number (with a streamed corpus and shards, also its shard). */
         private final int index;
-        /** Its shard's words and their count^0.75 alias table (null without shards). */
-        private final int[] shardWords;
-        private final int[] shardThreshold;
-        private final int[] shardAlias;
+        /** The shard being trained (0 without shards), its words and their count^0.75 alias table (null without). */
+        private int shard;
+        private int[] shardWords;
+        private int[] shardThreshold;
+        private int[] shardAlias;
         /** The shard of each word (null without shards) and the factor on this shard's negatives' step. */
-        private final byte[] shardOfWord;
-        private final float negativeScale;
+        private final short[] shardOfWord;
+        private float negativeScale = 1f;
         /** The in-memory corpus's chunk bounds and the next chunk to take (null for a streamed corpus). */
         private final int[] chunks;
         private final java.util.concurrent.atomic.AtomicInteger nextChunk;
+        /** The epoch's (shard, segment) tasks for a corpus in memory with shards (else null). */
+        private final ShardTasks tasks;
         /** The streamed corpus's blocks (null for a corpus in memory). */
         private final java.util.concurrent.BlockingQueue<Job> blocks;
         /** Mixed with a chunk's index into the seed of that chunk's draws. */
         private final long epochSeed;
+        /** Tokens read and not yet added to {@link #wordsDone} (counted in shard 0's tasks only when sharded). */
         private long pending;
+        /** Tokens read since the learning rate was last updated. */
+        private int sinceProgress;
         /** Tokens trained since the last merge of the hot rows. */
         private int sinceMerge;
         private float alpha;
@@ -534,16 +605,16 @@ final class SkipgramTrainer {
         private final float[] hot0;
         private final float[] base0;
 
-        Worker(int index, int[] chunks, java.util.concurrent.atomic.AtomicInteger nextChunk,
+        Worker(int index, int[] chunks, java.util.concurrent.atomic.AtomicInteger nextChunk, ShardTasks tasks,
                java.util.concurrent.BlockingQueue<Job> blocks, long epochSeed) {
             this.index = index;
-            this.shardWords = shards > 1 ? SkipgramTrainer.this.shardWords[index] : null;
-            this.shardThreshold = shards > 1 ? shardNegatives[index].threshold() : null;
-            this.shardAlias = shards > 1 ? shardNegatives[index].alias() : null;
             this.shardOfWord = shards > 1 ? SkipgramTrainer.this.shardOfWord : null;
-            this.negativeScale = shards > 1 ? shardNegativeScale[index] : 1f;
+            if (shards > 1 && blocks != null) {
+                useShard(index);
+            }
             this.chunks = chunks;
             this.nextChunk = nextChunk;
+            this.tasks = tasks;
             this.blocks = blocks;
             this.epochSeed = epochSeed;
             this.hot = shards > 1 ? 0 : hotRows;   // sharded: each output row has one writer
@@ -588,7 +659,7 @@ final class SkipgramTrainer {
          */
         private void seedChunk(int c) {
             rng = splitMix(epochSeed + (c + 1L) * 0x9E3779B97F4A7C15L);
-            negRng = splitMix(rng + (index + 1L) * 0xD1B54A32D192ED03L);
+            negRng = splitMix(rng + (shard + 1L) * 0xD1B54A32D192ED03L);
         }
 
         /** SplitMix64's finaliser (never 0: xorshift's state must not be). */
@@ -621,14 +692,26 @@ final class SkipgramTrainer {
         @Override
         public void run() {
             alpha = lr(wordsDone.get());
-            if (blocks == null && shards > 1) {
+            if (tasks != null) {
                 int count = chunks.length - 1;
-                for (int k = 0; k < count && !stop.getAsBoolean(); k++) {   // every chunk, own shard
-                    // worker t starts t/shards of the way in: the workers train different text at any moment
-                    int c = (int) ((k + (long) index * count / shards) % count);
-                    seedChunk(c);
-                    sentences(corpus.tokens(), corpus.sentenceStarts(), chunks[c], chunks[c + 1]);
-                    merge();
+                for (int t = tasks.claim(); t >= 0; t = tasks.claim()) {
+                    int s = t / ShardTasks.SEGMENTS;
+                    int k = t % ShardTasks.SEGMENTS;
+                    try {
+                        useShard(s);
+                        // shard s reads the chunks from s/shards of the way in: shards train different text at once
+                        for (long p = (long) count * k / ShardTasks.SEGMENTS;
+                             p < (long) count * (k + 1) / ShardTasks.SEGMENTS && !stop.getAsBoolean(); p++) {
+                            int c = (int) ((p + (long) s * count / shards) % count);
+                            seedChunk(c);
+                            sentences(corpus.tokens(), corpus.sentenceStarts(), chunks[c], chunks[c + 1]);
+                            merge();
+                        }
+                        wordsDone.addAndGet(pending);
+                        pending = 0;
+                    } finally {
+                        tasks.release(s);
+                    }
                 }
             } else if (blocks == null) {
                 for (int c = nextChunk.getAndIncrement(); c + 1 < chunks.length && !stop.getAsBoolean();
@@ -648,9 +731,20 @@ final class SkipgramTrainer {
                     Thread.currentThread().interrupt();
                 }
             }
-            if (index == 0 || shards == 1) {   // sharded: every worker reads every token, worker 0 counts them
-                wordsDone.addAndGet(pending);
-            }
+            wordsDone.addAndGet(pending);
+            pending = 0;
+        }
+
+        /**
+         * Trains shard {@code s}'s pairs from now on: its words, negatives and their factor. Shard 0 counts the tokens
+         * it reads into {@link #wordsDone} (every shard reads every token once an epoch).
+         */
+        private void useShard(int s) {
+            shard = s;
+            shardWords = SkipgramTrainer.this.shardWords[s];
+            shardThreshold = shardNegatives[s].threshold();
+            shardAlias = shardNegatives[s].alias();
+            negativeScale = shardNegativeScale[s];
         }
 
         /** The next streamed block, or {@link #END} once a training thread of this epoch failed. */
@@ -688,7 +782,7 @@ final class SkipgramTrainer {
                 for (int i = 0; i < len; i++) {
                     int center = buf[i];
                     int reduced = window - (int) (((next() >>> 32) * window) >>> 32);
-                    if (sh > 1 && shardOfWord[center] != index) {
+                    if (sh > 1 && shardOfWord[center] != shard) {
                         continue;
                     }
                     int lo = Math.max(0, i - reduced);
@@ -699,13 +793,18 @@ final class SkipgramTrainer {
                         }
                     }
                 }
-                pending += b - a;
+                boolean counts = sh == 1 || shard == 0;   // sharded: every shard reads every token, shard 0 counts
+                if (counts) {
+                    pending += b - a;
+                }
+                sinceProgress += b - a;
                 sinceMerge += b - a;
                 if (hot > 0 && sinceMerge >= MERGE_TOKENS) {
                     merge();
                 }
-                if (pending >= PROGRESS_EVERY) {
-                    alpha = lr(index == 0 || sh == 1 ? wordsDone.addAndGet(pending) : wordsDone.get());
+                if (sinceProgress >= PROGRESS_EVERY) {
+                    sinceProgress = 0;
+                    alpha = lr(counts ? wordsDone.addAndGet(pending) : wordsDone.get());
                     pending = 0;
                 }
             }

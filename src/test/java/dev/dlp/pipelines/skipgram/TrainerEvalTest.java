@@ -116,8 +116,11 @@ public class TrainerEvalTest {
         WordVocab vocab = WordVocab.build(c, 1);
         assertEquals(200, vocab.size());
         assertEquals(1, train(topicCorpus(200, 1), 2, 4).shardsUsed(), "30 words: too few for two 64-word blocks");
-        for (SkipgramTrainer t : List.of(train(text, 2, 4), trainStreamed(text, 2, 4))) {
-            assertEquals(2, t.shardsUsed());
+        SkipgramTrainer inMemory = train(text, 2, 4);
+        SkipgramTrainer streamed = trainStreamed(text, 2, 4);
+        assertEquals(2 * SkipgramTrainer.SHARDS_PER_THREAD, inMemory.shardsUsed());
+        assertEquals(2, streamed.shardsUsed(), "streamed: one shard per thread");
+        for (SkipgramTrainer t : List.of(inMemory, streamed)) {
             // every token of the 3 epochs counted once (streamed: thread 0 got every block, not half of them)
             assertEquals(3 * vocab.totalCount(), t.wordsDone());
             assertTopicsLearned(vocab, t);
@@ -154,12 +157,54 @@ public class TrainerEvalTest {
         }
     }
 
+    /**
+     * Three threads claiming an epoch's tasks: every (shard, segment) is handed out once, and never two threads on
+     * one shard at a time (each shard's rows have one writer).
+     */
+    @Test
+    void shardTasksHandEachSegmentOutOnceAndEachShardToOneThreadAtATime() throws Exception {
+        int shards = 5;
+        SkipgramTrainer.ShardTasks tasks = new SkipgramTrainer.ShardTasks(shards);
+        java.util.concurrent.atomic.AtomicIntegerArray holders = new java.util.concurrent.atomic.AtomicIntegerArray(shards);
+        java.util.concurrent.atomic.AtomicIntegerArray handed =
+                new java.util.concurrent.atomic.AtomicIntegerArray(shards * SkipgramTrainer.ShardTasks.SEGMENTS);
+        java.util.concurrent.atomic.AtomicInteger overlaps = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            threads.add(new Thread(() -> {
+                for (int t = tasks.claim(); t >= 0; t = tasks.claim()) {
+                    int s = t / SkipgramTrainer.ShardTasks.SEGMENTS;
+                    handed.incrementAndGet(t);
+                    if (holders.incrementAndGet(s) > 1) {
+                        overlaps.incrementAndGet();
+                    }
+                    long until = System.nanoTime() + 200_000;
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                    holders.decrementAndGet(s);
+                    tasks.release(s);
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join(10_000);
+            assertTrue(!t.isAlive(), "a thread still claiming");
+        }
+        assertEquals(0, overlaps.get());
+        for (int t = 0; t < handed.length(); t++) {
+            assertEquals(1, handed.get(t), "task " + t);
+        }
+        assertEquals(-1, tasks.claim());
+    }
+
     /** Many words of equal weight: blocks of 64 ids dealt in turn. */
     @Test
     void evenWordsMakeBlocksOf64DealtInTurn() {
         double[] work = new double[10_000];
         java.util.Arrays.fill(work, 1);
-        byte[] map = SkipgramTrainer.shardMap(work, 2);
+        short[] map = SkipgramTrainer.shardMap(work, 2);
         assertEquals(0, map[0]);
         assertEquals(0, map[63]);
         assertEquals(1, map[64]);
@@ -184,7 +229,7 @@ public class TrainerEvalTest {
         }
         double total = java.util.Arrays.stream(work).sum();
         for (int shards : new int[]{2, 4, 8}) {
-            byte[] map = SkipgramTrainer.shardMap(work, shards);
+            short[] map = SkipgramTrainer.shardMap(work, shards);
             double[] load = new double[shards];
             for (int i = 0; i < n; i++) {
                 load[map[i]] += work[i];
