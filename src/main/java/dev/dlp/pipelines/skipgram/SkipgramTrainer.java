@@ -127,7 +127,7 @@ final class SkipgramTrainer {
     private final WordVocab vocab;
 
     /**
-     * The shard of every word id, for {@code shards} threads: the ids, in order, cut into blocks of at most
+     * The shard of every word id, for {@code shards} shards: the ids, in order, cut into blocks of at most
      * {@link #SHARD_BLOCK} ids and at least {@link #SHARD_MIN_BLOCK} (a block also ends where its work would pass
      * 1/16 of a shard's share), each block going to the shard with the least work so far. A word's work is its
      * expected pairs as the center, i.e. its count times its subsampling keep probability ({@code work}).
@@ -314,10 +314,18 @@ final class SkipgramTrainer {
             }
             shardOfWord = shardMap(work, shards);
             shardNegativeScale = negativeScales(shardOfWord, work, negativeMass, shards);
+            int[] size = new int[shards];
+            for (short t : shardOfWord) {
+                size[t]++;
+            }
             for (int t = 0; t < shards; t++) {
-                int shard = t;
-                shardWords[t] = java.util.stream.IntStream.range(0, vocabSize)
-                        .filter(id -> shardOfWord[id] == shard).toArray();
+                shardWords[t] = new int[size[t]];
+                size[t] = 0;
+            }
+            for (int id = 0; id < vocabSize; id++) {
+                shardWords[shardOfWord[id]][size[shardOfWord[id]]++] = id;
+            }
+            for (int t = 0; t < shards; t++) {
                 shardNegatives[t] = vocab.negativesAlias(shardWords[t]);
             }
         }
