@@ -199,6 +199,38 @@ public class TrainerEvalTest {
         assertEquals(-1, tasks.claim());
     }
 
+    /**
+     * A vocabulary whose first word outweighs the rest (no subsampling) has too few runs of ids for 4 shards a
+     * thread: a shard left without words has no pairs to train (its tasks only read), and the others train all.
+     */
+    @Test
+    void aShardWithoutWordsIsHarmless() throws Exception {
+        Random r = new Random(5);
+        StringBuilder sb = new StringBuilder();
+        for (int s = 0; s < 3000; s++) {
+            sb.append("the ".repeat(20)).append('w').append(r.nextInt(127)).append('\n');
+        }
+        double[] work = new double[128];
+        java.util.Arrays.fill(work, 24);
+        work[0] = 60_000;
+        short[] map = SkipgramTrainer.shardMap(work, 8);
+        assertTrue(java.util.stream.IntStream.range(0, 8).anyMatch(t -> {
+            for (short m : map) {
+                if (m == t) {
+                    return false;
+                }
+            }
+            return true;
+        }), "some shard of 8 gets no word");
+        SkipgramTrainer t = train(sb.toString(), 2, 1);
+        assertEquals(8, t.shardsUsed());
+        assertEquals(3 * 63_000, t.wordsDone());
+        for (float v : t.syn1) {
+            assertTrue(Float.isFinite(v));
+        }
+        assertTrue(t.lastLoss() < 5.5 * Math.log(2), "trained: sampled loss " + t.lastLoss());
+    }
+
     /** Many words of equal weight: blocks of 64 ids dealt in turn. */
     @Test
     void evenWordsMakeBlocksOf64DealtInTurn() {
