@@ -862,7 +862,7 @@ final class SkipgramTrainer {
                 } else if (f < -MAX_EXP) {
                     g = label * step;
                 } else {
-                    g = (label - SIGMOID[(int) ((f + MAX_EXP) * (EXP_TABLE_SIZE / MAX_EXP / 2))]) * step;
+                    g = (label - sigmoid(f)) * step;
                 }
                 if (SIMD) {
                     SimdKernels.update(g, s0, l1, s1, l2, e, d);
@@ -882,6 +882,15 @@ final class SkipgramTrainer {
                 }
             }
         }
+    }
+
+    /**
+     * The sigmoid table's value at {@code f}, for |f| <= {@link #MAX_EXP}. A dot product just under MAX_EXP (or at
+     * it) rounds to the index past the table's end; word2vec.c skips such pairs, here they take the last entry (a
+     * 2-thread run on a vocabulary where one word outweighs the rest failed on it).
+     */
+    static float sigmoid(float f) {
+        return SIGMOID[Math.min((int) ((f + MAX_EXP) * (EXP_TABLE_SIZE / MAX_EXP / 2)), EXP_TABLE_SIZE - 1)];
     }
 
     /** Dot product with eight independent accumulators (the JIT does not vectorise a single float sum). */

@@ -231,6 +231,17 @@ public class TrainerEvalTest {
         assertTrue(t.lastLoss() < 5.5 * Math.log(2), "trained: sampled loss " + t.lastLoss());
     }
 
+    /** The sigmoid table at and just under its end (which rounds past the last index) and at its middle. */
+    @Test
+    void theSigmoidTableHoldsAtItsEnds() {
+        float below = Math.nextDown(6f);
+        assertEquals(1000, (int) ((below + 6f) * (1000 / 6f / 2)), "rounds past the table (the case being tested)");
+        assertEquals(1, SkipgramTrainer.sigmoid(below), 0.003);
+        assertEquals(1, SkipgramTrainer.sigmoid(6f), 0.003);
+        assertEquals(0, SkipgramTrainer.sigmoid(-6f), 0.003);
+        assertEquals(0.5, SkipgramTrainer.sigmoid(0f), 0.005);
+    }
+
     /** Many words of equal weight: blocks of 64 ids dealt in turn. */
     @Test
     void evenWordsMakeBlocksOf64DealtInTurn() {
