@@ -293,11 +293,11 @@ final class SkipgramTrainer {
         this.stop = requested;
     }
 
-    /** Trains every epoch; returns the training seconds (without the listener's time). */
-    double train(int threads, EpochListener listener) throws InterruptedException {
-        int n = Math.max(1, corpus == null ? threads : Math.min(threads, corpus.sentences()));
-        int[] chunks = corpus == null ? null : chunks();
-        hotRows = n > 1 ? Math.min(HOT_ROWS, vocabSize) : 0;
+    /**
+     * Cuts the output rows into shards for {@code n} threads ({@link #SHARDED}), or none (one thread, the split off,
+     * or a vocabulary too small): each shard's words, their negatives' alias table and factor.
+     */
+    private void splitOutputRows(int n) {
         // every thread needs a block of words of its own; a corpus in memory is split finer, so that a thread that
         // finishes its work early takes some of another's (ShardTasks), a streamed one has one shard per thread
         boolean split = n > 1 && SHARDED && vocabSize >= (long) n * SHARD_BLOCK;
@@ -329,6 +329,14 @@ final class SkipgramTrainer {
                 shardNegatives[t] = vocab.negativesAlias(shardWords[t]);
             }
         }
+    }
+
+    /** Trains every epoch; returns the training seconds (without the listener's time). */
+    double train(int threads, EpochListener listener) throws InterruptedException {
+        int n = Math.max(1, corpus == null ? threads : Math.min(threads, corpus.sentences()));
+        int[] chunks = corpus == null ? null : chunks();
+        hotRows = n > 1 ? Math.min(HOT_ROWS, vocabSize) : 0;
+        splitOutputRows(n);
         // the same pairs whatever the run's seed: runs of one corpus (a seed sweep too) are scored alike
         sampled = SampledLoss.draw(sampleText(), cfg.window(), cfg.negative(), negThreshold, negAlias, SampledLoss.SEED);
         double seconds = 0;
@@ -716,6 +724,7 @@ final class SkipgramTrainer {
                             sentences(corpus.tokens(), corpus.sentenceStarts(), chunks[c], chunks[c + 1]);
                             merge();
                         }
+                        // now: the next task may be a shard that does not count its tokens
                         wordsDone.addAndGet(pending);
                         pending = 0;
                     } finally {
