@@ -202,6 +202,9 @@ class FailuresTest {
                 .toFile()).path("workers");
         assertEquals(2, w.path("used").asInt(), w.toString());
         assertTrue(w.path("split_steps").asLong() >= 30, w.toString());
+        // the batches are gathered on a thread of their own only when a core is left free by the workers
+        assertEquals(Runtime.getRuntime().availableProcessors() > 2, ConfigLoader.json().readTree(
+                run.resolve("summary.json").toFile()).path("prefetch_thread").asBoolean(true));
         // the same trajectory as one worker, up to float rounding (the gradient is summed in two slices)
         ComputationGraph one = ModelSerializer.restoreComputationGraph(straight.resolve("model.zip").toFile(), true);
         ComputationGraph two = ModelSerializer.restoreComputationGraph(run.resolve("model.zip").toFile(), true);

@@ -12,7 +12,8 @@ import java.util.List;
  * @param weightInit    default weight initialisation for every layer
  * @param earlyStopping stop when a validation metric stops improving (patience 0 = off)
  * @param threads       native (OpenMP) threads; 0 = one per core
- * @param prefetch      build the next batch on a background thread while the current one trains
+ * @param prefetch      build the next batches on a background thread while the current one trains, when the
+ *                      workers leave a core free for it
  * @param engine        {@code fast}: dlp's fast paths where they apply (see {@code dev.dlp.fast}); {@code dl4j}:
  *                      DL4J's own layers, updater and step only. Saved models are DL4J's either way.
  * @param workers       CPU workers that share each batch (see {@code dev.dlp.fast.Workers}); 0 = one per core.

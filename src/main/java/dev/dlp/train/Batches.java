@@ -1,6 +1,5 @@
 package dev.dlp.train;
 
-import dev.dlp.config.TrainConfig;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 import java.util.ArrayList;
@@ -30,12 +29,13 @@ final class Batches implements AutoCloseable {
     private List<MultiDataSet> chunk = List.of();
     private int chunkStart;
 
-    Batches(BatchSource data, TrainConfig tc, long seed) {
+    /** {@code prefetch}: gather the next chunk on a thread of its own while the current one trains. */
+    Batches(BatchSource data, int batchSize, long seed, boolean prefetch) {
         this.data = data;
         this.seed = seed;
         this.n = data.size();
-        this.size = Math.min(tc.batchSize(), n);
-        this.prefetcher = tc.prefetch() ? Executors.newSingleThreadExecutor(r -> {
+        this.size = Math.min(batchSize, n);
+        this.prefetcher = prefetch ? Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "dlp-prefetch");
             t.setDaemon(true);
             return t;

@@ -73,7 +73,9 @@ public final class Trainer {
         MetricsLog metrics = new MetricsLog(job.run().path());
         TrainState s = startState(job, metrics);
         Checkpoints ckpts = new Checkpoints(job.run().checkpointsDir(), job.checkpoint().keepLast());
-        try (Batches batches = new Batches(job.data(), job.train(), job.seed())) {
+        boolean prefetch = prefetchThread(job.train(), workers.count(), Runtime.getRuntime().availableProcessors());
+        job.summary().put("prefetch_thread", prefetch);
+        try (Batches batches = new Batches(job.data(), job.train().batchSize(), job.seed(), prefetch)) {
             for (; s.epoch < job.train().epochs(); s.epoch++) {
                 Result stopped = trainEpoch(job, workers, s, batches, ckpts);
                 if (stopped != null) {
@@ -91,6 +93,17 @@ public final class Trainer {
         }
         saveFinalModel(job);
         return s.result(Summary.COMPLETED, 0, null);
+    }
+
+    /**
+     * Whether the next batches are gathered on a thread of their own: {@code train.prefetch}, and a core left free
+     * by the workers. With a worker on every core the gathering thread has no core of its own: it ran on a worker's
+     * core every fourth step (each hand-off is {@link Batches#CHUNK} batches) and the other worker waited for that one
+     * (LeNet-5, 2 workers on 2 cores: 0.2-0.5 ms more wait on those steps, docs/performance.md); gathering a batch
+     * on the training thread costs ~30 µs.
+     */
+    static boolean prefetchThread(TrainConfig train, int workers, int cores) {
+        return train.prefetch() && workers < cores;
     }
 
     /**
