@@ -202,6 +202,12 @@ class FailuresTest {
                 .toFile()).path("workers");
         assertEquals(2, w.path("used").asInt(), w.toString());
         assertTrue(w.path("split_steps").asLong() >= 30, w.toString());
+        // the last epoch's steps (3 epochs of equal length), with their median and 90th percentile
+        com.fasterxml.jackson.databind.JsonNode recent = w.path("recent_split_steps");
+        assertEquals(3, recent.path("epoch").asInt(), w.toString());
+        assertEquals(w.path("split_steps").asLong() / 3, recent.path("steps").asLong(), w.toString());
+        assertTrue(recent.path("p90_ms").path("step").asDouble() >= recent.path("median_ms").path("step").asDouble(),
+                w.toString());
         // the batches are gathered on a thread of their own only when a core is left free by the workers
         assertEquals(Runtime.getRuntime().availableProcessors() > 2, ConfigLoader.json().readTree(
                 run.resolve("summary.json").toFile()).path("prefetch_thread").asBoolean(true));

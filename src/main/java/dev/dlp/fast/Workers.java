@@ -64,6 +64,18 @@ public final class Workers implements AutoCloseable {
     private long workerPassNanos;
     private long handoffNanos;
     private long waitNanos;
+    /**
+     * The times of the current epoch's split steps, its last {@link #RECENT} (nanoseconds, a ring): the whole step
+     * (from the previous split step's post to this one's; -1 for the epoch's first), and the four parts above. Their
+     * medians and 90th percentiles say what a step costs once the JIT has settled, and how uneven the steps are,
+     * where the means over the run cannot (the first epoch's slow steps are in them).
+     */
+    private final long[][] recent = new long[RECENT_PARTS.length][RECENT];
+    private long recentSteps;
+    private int recentEpoch = -1;
+    private long lastPosted = -1;
+    static final int RECENT = 1024;
+    static final String[] RECENT_PARTS = {"step", "main_pass", "worker_pass", "handoff", "wait"};
 
     private Workers(int requested, ComputationGraph graph, List<ComputationGraph> replicas, List<Lane> lanes,
                     boolean stochastic, String reason) {
@@ -160,7 +172,8 @@ public final class Workers implements AutoCloseable {
      * setting its inputs to its gradient), {@code worker_pass} (the same on the other workers, their mean),
      * {@code handoff} (from posting a slice to its worker picking it up) and {@code wait} (this thread, after its
      * own pass, waiting for the last worker and adding the gradients). A step's remaining time is DL4J's update and
-     * the next batch, on this thread alone.
+     * the next batch, on this thread alone. {@code recent_split_steps}: the same parts and the whole step over the
+     * last epoch's split steps (its last {@value #RECENT}), as median and 90th percentile.
      */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -175,11 +188,40 @@ public final class Workers implements AutoCloseable {
             t.put("handoff", perStepMillis(handoffNanos));
             t.put("wait", perStepMillis(waitNanos));
             m.put("ms_per_split_step", t);
+            m.put("recent_split_steps", recentSteps());
         }
         if (reason != null) {
             m.put("declined", reason);
         }
         return m;
+    }
+
+    /**
+     * The last epoch's split steps (its last {@link #RECENT}): which epoch (from 1), how many, and the median and 90th
+     * percentile of each part, in milliseconds ({@code step}: the whole step, from one split step's start to the
+     * next's).
+     */
+    private Map<String, Object> recentSteps() {
+        int n = (int) Math.min(recentSteps, RECENT);
+        Map<String, Object> median = new LinkedHashMap<>();
+        Map<String, Object> p90 = new LinkedHashMap<>();
+        for (int part = 0; part < RECENT_PARTS.length; part++) {
+            long[] v = java.util.Arrays.stream(recent[part], 0, n).filter(x -> x >= 0).sorted().toArray();
+            if (v.length > 0) {
+                median.put(RECENT_PARTS[part], millis(v[(v.length - 1) / 2]));
+                p90.put(RECENT_PARTS[part], millis(v[(int) Math.ceil(0.9 * v.length) - 1]));
+            }
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("epoch", recentEpoch + 1);
+        r.put("steps", n);
+        r.put("median_ms", median);
+        r.put("p90_ms", p90);
+        return r;
+    }
+
+    private static double millis(long nanos) {
+        return Math.round(nanos / 1e3) / 1000.0;
     }
 
     private double perStepMillis(long nanos) {
@@ -283,11 +325,24 @@ public final class Workers implements AutoCloseable {
             throw failed;
         }
         graph.setScore(total / n);
+        long wait = System.nanoTime() - mainEnd;
+        if (epoch != recentEpoch) {
+            recentEpoch = epoch;
+            recentSteps = 0;
+            lastPosted = -1;
+        }
+        int slot = (int) (recentSteps++ % RECENT);
+        long[] parts = {lastPosted < 0 ? -1 : posted - lastPosted, mainEnd - mainStart, workerPass / (k - 1),
+                handoff / (k - 1), wait};
+        for (int part = 0; part < parts.length; part++) {
+            recent[part][slot] = parts[part];
+        }
+        lastPosted = posted;
         splitSteps++;
-        mainPassNanos += mainEnd - mainStart;
-        workerPassNanos += workerPass / (k - 1);
-        handoffNanos += handoff / (k - 1);
-        waitNanos += System.nanoTime() - mainEnd;
+        mainPassNanos += parts[1];
+        workerPassNanos += parts[2];
+        handoffNanos += parts[3];
+        waitNanos += wait;
     }
 
     /** A worker's slice: its score times its size, and when (after the post) and for how long its pass ran. */

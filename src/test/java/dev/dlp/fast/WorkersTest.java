@@ -173,6 +173,19 @@ class WorkersTest {
         assertTrue((Double) t.get("main_pass") > 0, "main pass " + t);
         assertTrue((Double) t.get("worker_pass") > 0, "worker pass " + t);
         assertTrue((Double) t.get("handoff") >= 0 && (Double) t.get("wait") >= 0, "hand-off and wait " + t);
+        Map<String, Object> recent = (Map<String, Object>) w.describe().get("recent_split_steps");
+        // these tests train in one epoch (0): every split step is in it
+        assertEquals(1, recent.get("epoch"), recent.toString());
+        assertEquals((int) Math.min(w.splitSteps(), Workers.RECENT), recent.get("steps"), recent.toString());
+        Map<String, Object> median = (Map<String, Object>) recent.get("median_ms");
+        Map<String, Object> p90 = (Map<String, Object>) recent.get("p90_ms");
+        assertEquals(List.of(Workers.RECENT_PARTS), List.copyOf(median.keySet()), recent.toString());
+        for (String part : Workers.RECENT_PARTS) {
+            assertTrue((Double) median.get(part) >= 0 && (Double) p90.get(part) >= (Double) median.get(part),
+                    part + ": " + recent);
+        }
+        assertTrue((Double) median.get("step") > 0 && (Double) median.get("main_pass") > 0
+                && (Double) median.get("worker_pass") > 0, recent.toString());
     }
 
     @Test
