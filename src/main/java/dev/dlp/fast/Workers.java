@@ -17,6 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,10 @@ import java.util.Map;
  * running statistics), whose "gradients" are not sums over examples.
  */
 public final class Workers implements AutoCloseable {
+    /** Split steps whose times {@code recent_split_steps} keeps (the last of an epoch), and the parts it times. */
+    static final int RECENT = 1024;
+    static final String[] RECENT_PARTS = {"step", "main_pass", "worker_pass", "handoff", "wait"};
+
     private final ComputationGraph graph;
     private final List<ComputationGraph> replicas;
     /** One lane (thread) per replica. */
@@ -74,8 +79,6 @@ public final class Workers implements AutoCloseable {
     private long recentSteps;
     private int recentEpoch = -1;
     private long lastPosted = -1;
-    static final int RECENT = 1024;
-    static final String[] RECENT_PARTS = {"step", "main_pass", "worker_pass", "handoff", "wait"};
 
     private Workers(int requested, ComputationGraph graph, List<ComputationGraph> replicas, List<Lane> lanes,
                     boolean stochastic, String reason) {
@@ -206,7 +209,7 @@ public final class Workers implements AutoCloseable {
         Map<String, Object> median = new LinkedHashMap<>();
         Map<String, Object> p90 = new LinkedHashMap<>();
         for (int part = 0; part < RECENT_PARTS.length; part++) {
-            long[] v = java.util.Arrays.stream(recent[part], 0, n).filter(x -> x >= 0).sorted().toArray();
+            long[] v = Arrays.stream(recent[part], 0, n).filter(x -> x >= 0).sorted().toArray();
             if (v.length > 0) {
                 median.put(RECENT_PARTS[part], millis(v[(v.length - 1) / 2]));
                 p90.put(RECENT_PARTS[part], millis(v[(int) Math.ceil(0.9 * v.length) - 1]));
