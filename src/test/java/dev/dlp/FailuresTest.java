@@ -209,7 +209,7 @@ class FailuresTest {
         assertTrue(recent.path("p90_ms").path("step").asDouble() >= recent.path("median_ms").path("step").asDouble(),
                 w.toString());
         // the batches are gathered on a thread of their own only when a core is left free by the workers
-        assertEquals(Runtime.getRuntime().availableProcessors() > 2, ConfigLoader.json().readTree(
+        assertEquals(dev.dlp.config.TrainConfig.cores() > 2, ConfigLoader.json().readTree(
                 run.resolve("summary.json").toFile()).path("prefetch_thread").asBoolean(true));
         // the same trajectory as one worker, up to float rounding (the gradient is summed in two slices)
         ComputationGraph one = ModelSerializer.restoreComputationGraph(straight.resolve("model.zip").toFile(), true);

@@ -73,7 +73,7 @@ public final class Trainer {
         MetricsLog metrics = new MetricsLog(job.run().path());
         TrainState s = startState(job, metrics);
         Checkpoints ckpts = new Checkpoints(job.run().checkpointsDir(), job.checkpoint().keepLast());
-        boolean prefetch = prefetchThread(job.train(), workers.count(), Runtime.getRuntime().availableProcessors());
+        boolean prefetch = prefetchThread(job.train(), workers.count(), TrainConfig.cores());
         job.summary().put("prefetch_thread", prefetch);
         try (Batches batches = new Batches(job.data(), job.train().batchSize(), job.seed(), prefetch)) {
             for (; s.epoch < job.train().epochs(); s.epoch++) {
@@ -97,7 +97,7 @@ public final class Trainer {
 
     /**
      * Whether the next batches are gathered on a thread of their own: {@code train.prefetch}, and a core left free
-     * by the workers. With a worker on every core the gathering thread has no core of its own: it ran on a worker's
+     * by the workers (of the cores this process may use, {@link TrainConfig#cores}). With a worker on every core the gathering thread has no core of its own: it ran on a worker's
      * core every fourth step (each hand-off is {@link Batches#CHUNK} batches) and the other worker waited for that one
      * (LeNet-5, 2 workers on 2 cores: 0.2-0.5 ms more wait on those steps, docs/performance.md); gathering a batch
      * on the training thread costs ~30 µs.
