@@ -228,7 +228,7 @@ public final class Workers implements AutoCloseable {
     }
 
     private double perStepMillis(long nanos) {
-        return Math.round(nanos / 1e6 / splitSteps * 1000) / 1000.0;
+        return millis(nanos / splitSteps);
     }
 
     /** Why the workers declined, or null. */
@@ -335,16 +335,17 @@ public final class Workers implements AutoCloseable {
             lastPosted = -1;
         }
         int slot = (int) (recentSteps++ % RECENT);
-        long[] parts = {lastPosted < 0 ? -1 : posted - lastPosted, mainEnd - mainStart, workerPass / (k - 1),
-                handoff / (k - 1), wait};
-        for (int part = 0; part < parts.length; part++) {
-            recent[part][slot] = parts[part];
-        }
+        long mainPass = mainEnd - mainStart;
+        recent[0][slot] = lastPosted < 0 ? -1 : posted - lastPosted;   // the parts in RECENT_PARTS' order
+        recent[1][slot] = mainPass;
+        recent[2][slot] = workerPass / (k - 1);
+        recent[3][slot] = handoff / (k - 1);
+        recent[4][slot] = wait;
         lastPosted = posted;
         splitSteps++;
-        mainPassNanos += parts[1];
-        workerPassNanos += parts[2];
-        handoffNanos += parts[3];
+        mainPassNanos += mainPass;
+        workerPassNanos += workerPass / (k - 1);
+        handoffNanos += handoff / (k - 1);
         waitNanos += wait;
     }
 

@@ -11,9 +11,9 @@ import java.util.function.Supplier;
 
 /**
  * An epoch's mini-batches in its shuffled order ({@link Shuffles#EPOCH_ORDER}), gathered {@link #CHUNK} at a time,
- * the next chunk on a background thread while the current one trains (with {@code train.prefetch}). In chunks
- * because handing work to another thread costs a wake-up system call per hand-off (profiled: ~20 µs on this
- * machine, a sixth of an MNIST softmax step when done per batch).
+ * the next chunk on a background thread while the current one trains (when {@link Trainer#prefetchThread} says
+ * so). In chunks because handing work to another thread costs a wake-up system call per hand-off (profiled: ~20 µs
+ * on this machine, a sixth of an MNIST softmax step when done per batch).
  */
 final class Batches implements AutoCloseable {
     /** Batches per prefetch hand-off: one chunk trains while the next is gathered (see {@link BatchSource}). */
