@@ -105,7 +105,7 @@ public class FastDenseLayer extends DenseLayer implements PathUse.Traced {
     }
 
     /**
-     * {@code a}, or a new array when it holds fewer than {@code n}. Not inlined (scripts/jit-commands.txt): the first
+     * {@code a}, or a new array when it holds fewer than {@code n}. Not inlined (scripts/jit-directives.json): the first
      * validation pass (a larger batch) takes the branch that training never takes, and the JIT then throws away only
      * this method's compiled code, not {@link #activate}'s (a recompilation of ~50 ms inside the next epoch).
      */

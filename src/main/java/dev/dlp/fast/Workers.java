@@ -70,15 +70,16 @@ public final class Workers implements AutoCloseable {
     private long handoffNanos;
     private long waitNanos;
     /**
-     * The times of the current epoch's split steps, its last {@link #RECENT} (nanoseconds, a ring): the whole step
-     * (from the previous split step's post to this one's; -1 for the epoch's first), and the four parts above. Their
+     * The times of the current epoch's split steps, its last {@link #RECENT} (nanoseconds, a ring): when the step
+     * posted its slices (the whole step is the time from one post to the next), and the four parts above. Their
      * medians and 90th percentiles say what a step costs once the JIT has settled, and how uneven the steps are,
-     * where the means over the run cannot (the first epoch's slow steps are in them).
+     * where the means over the run cannot (the first epoch's slow steps are in them). The step records them without a
+     * branch: a branch first taken at an epoch's start deoptimised the step's compiled code there, and HotSpot's
+     * recompiling it took a core from the workers for ~0.1 s of the next epoch.
      */
     private final long[][] recent = new long[RECENT_PARTS.length][RECENT];
     private long recentSteps;
-    private int recentEpoch = -1;
-    private long lastPosted = -1;
+    private int recentEpoch;
 
     private Workers(int requested, ComputationGraph graph, List<ComputationGraph> replicas, List<Lane> lanes,
                     boolean stochastic, String reason) {
@@ -209,7 +210,8 @@ public final class Workers implements AutoCloseable {
         Map<String, Object> median = new LinkedHashMap<>();
         Map<String, Object> p90 = new LinkedHashMap<>();
         for (int part = 0; part < RECENT_PARTS.length; part++) {
-            long[] v = Arrays.stream(recent[part], 0, n).filter(x -> x >= 0).sorted().toArray();
+            long[] v = part == 0 ? stepTimes(recent[0], recentSteps) : Arrays.copyOf(recent[part], n);
+            Arrays.sort(v);
             if (v.length > 0) {
                 median.put(RECENT_PARTS[part], millis(v[(v.length - 1) / 2]));
                 p90.put(RECENT_PARTS[part], millis(v[(int) Math.ceil(0.9 * v.length) - 1]));
@@ -221,6 +223,30 @@ public final class Workers implements AutoCloseable {
         r.put("median_ms", median);
         r.put("p90_ms", p90);
         return r;
+    }
+
+    /**
+     * The times between consecutive posts, oldest first, from a ring of posting times into which {@code recorded}
+     * steps were written at {@code step % posts.length} ({@code min(recorded, posts.length) - 1} of them).
+     */
+    static long[] stepTimes(long[] posts, long recorded) {
+        int size = posts.length;
+        int n = (int) Math.min(recorded, size);
+        int start = recorded > size ? (int) (recorded % size) : 0;   // the oldest slot once the ring has wrapped
+        long[] v = new long[Math.max(0, n - 1)];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = posts[(start + i + 1) % size] - posts[(start + i) % size];
+        }
+        return v;
+    }
+
+    /**
+     * The Trainer starts epoch {@code epoch} (from 0): {@code recent_split_steps} keeps this epoch's steps from now on
+     * (until the first call, epoch 0's).
+     */
+    public void startEpoch(int epoch) {
+        recentEpoch = epoch;
+        recentSteps = 0;
     }
 
     private static double millis(long nanos) {
@@ -329,19 +355,13 @@ public final class Workers implements AutoCloseable {
         }
         graph.setScore(total / n);
         long wait = System.nanoTime() - mainEnd;
-        if (epoch != recentEpoch) {
-            recentEpoch = epoch;
-            recentSteps = 0;
-            lastPosted = -1;
-        }
         int slot = (int) (recentSteps++ % RECENT);
         long mainPass = mainEnd - mainStart;
-        recent[0][slot] = lastPosted < 0 ? -1 : posted - lastPosted;   // the parts in RECENT_PARTS' order
+        recent[0][slot] = posted;   // the parts in RECENT_PARTS' order (the step: from this post to the next)
         recent[1][slot] = mainPass;
         recent[2][slot] = workerPass / (k - 1);
         recent[3][slot] = handoff / (k - 1);
         recent[4][slot] = wait;
-        lastPosted = posted;
         splitSteps++;
         mainPassNanos += mainPass;
         workerPassNanos += workerPass / (k - 1);

@@ -129,6 +129,7 @@ public final class Trainer {
         boolean stochastic = usesRandomness(g);
         job.progress().startEpoch(s.epoch, job.train().epochs(), batches.count(), s.firstBatch);
         s.startEpoch();
+        workers.startEpoch(s.epoch);
         batches.startEpoch(s.epoch, s.firstBatch);
         for (int b = s.firstBatch; b < batches.count(); b++) {
             if (job.stop().requested()) {

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -186,6 +187,17 @@ class WorkersTest {
         }
         assertTrue((Double) median.get("step") > 0 && (Double) median.get("main_pass") > 0
                 && (Double) median.get("worker_pass") > 0, recent.toString());
+    }
+
+    @Test
+    void stepTimesAreTheGapsBetweenPostsOldestFirst() {
+        // a ring of 4 posting times; 3 posts recorded: slots 0-2, two gaps
+        assertArrayEquals(new long[]{10, 30}, Workers.stepTimes(new long[]{100, 110, 140, 0}, 3));
+        // 6 posts at 0, 5, 15, 30, 50, 75 into 4 slots: the ring holds 15, 30 (slots 2, 3) and 50, 75 (0, 1)
+        assertArrayEquals(new long[]{15, 20, 25}, Workers.stepTimes(new long[]{50, 75, 15, 30}, 6));
+        assertArrayEquals(new long[]{5, 10, 15}, Workers.stepTimes(new long[]{0, 5, 15, 30}, 4));   // full, unwrapped
+        assertArrayEquals(new long[0], Workers.stepTimes(new long[]{7, 0, 0, 0}, 1));
+        assertArrayEquals(new long[0], Workers.stepTimes(new long[4], 0));
     }
 
     @Test
