@@ -7,9 +7,10 @@
 # ratio of dlp's median in the setting its config ships with to the peer's best median. Every round's speed and
 # quality follow the table.
 #
-#   scripts/bench.sh [--peer] [--one-core] [--rounds R] [--epochs N] [--limit N] [--set key=value]... [CASE...]
+#   scripts/bench.sh [--peer] [--one-core] [--timed] [--rounds R] [--epochs N] [--limit N] [--set key=value]... [CASE...]
 #   --one-core: also dlp with 1 worker pinned to one core (taskset -c 0: a 1-core machine, where the JIT, GC and
 #   data threads share the worker's core), and the ratio of the multi-core run to it
+#   --timed: also dlp with one worker per core and train.split: timed (each batch cut by the cores' measured speed)
 #   cases: lenet5 mnist-mlp mnist-softmax (default), ae conv-ae seq2seq skipgram, or 'all'
 #   (defaults: 3 rounds, 2 epochs on 20000 MNIST training examples; seq2seq: 2 epochs on its 10000 pairs with the
 #   peer's sizes; skipgram: its config against gensim with the same hyperparameters and threads, in words/s)
@@ -17,7 +18,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 peers="${DLP_PEERS:-$here/../shared/peers}"
 python="${DLP_PEER_PYTHON:-/usr/bin/python3}"
-epochs=2 limit=20000 peer=0 onecore=0 rounds=3
+epochs=2 limit=20000 peer=0 onecore=0 timed=0 rounds=3
 sets=() cases=()
 while (( $# )); do
   case "$1" in
@@ -27,7 +28,8 @@ while (( $# )); do
     --limit) limit="$2"; shift ;;
     --set) sets+=(--set "$2"); shift ;;
     --one-core) onecore=1 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --timed) timed=1 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     -*) echo "bench: unknown option $1" >&2; exit 2 ;;
     all) cases+=(lenet5 mnist-mlp mnist-softmax ae conv-ae seq2seq skipgram) ;;
     lenet5|mnist-mlp|mnist-softmax|ae|conv-ae|seq2seq|skipgram) cases+=("$1") ;;
@@ -100,10 +102,12 @@ print(fmt(statistics.median(v)) + (f' ({fmt(v[0])}-{fmt(v[-1])})' if len(v) > 1 
 median() { "$python" -c "import sys, statistics; print(statistics.median(float(x) for x in sys.stdin.read().split()))"; }
 
 # one run of a variant: appends "speed quality rss" to $out/<case>.<variant>
-run_dlp() {   # case cores [pin]: train.workers (one native thread each; skipgram: train.threads); pin: on core 0
+run_dlp() {   # case cores [pin|timed]: train.workers (one native thread each; skipgram: train.threads); pin: on core 0;
+  # timed: train.split timed
   local c="$1" t="$2" tag="$1-t$2-$RANDOM" use pin=() variant="t$2"
   if [[ "$c" == skipgram ]]; then use=(--set "train.threads=$t"); else use=(--set "train.workers=$t" --set train.threads=1); fi
   if [[ "${3:-}" == pin ]]; then pin=(taskset -c 0); variant=c1; fi
+  if [[ "${3:-}" == timed ]]; then use+=(--set train.split=timed); variant="t$2timed"; fi
   # shellcheck disable=SC2046
   /usr/bin/time -v -o "$out/$tag.time" env DLP_NO_PROGRESS_BAR=1 ${pin[@]+"${pin[@]}"} "$here/dlp" $(dlp_args "$c") -q \
     --runs-root "$out/runs" --run-name "bench-$tag" "${use[@]}" ${sets[@]+"${sets[@]}"} \
@@ -134,6 +138,7 @@ echo "train.workers 1 / one per core, one native thread each (skipgram: train.th
 echo "ratio: dlp's median in the setting its config ships with (lenet5, conv-ae, seq2seq, skipgram: t$(nproc); others: t1) / the"
 echo "peer's best median; quality and peak RSS: medians of the runs in that setting"
 header="| case | dlp t1 | dlp t$(nproc) |"
+if (( timed )); then header+=" dlp t$(nproc) timed |"; fi
 if (( onecore )); then header+=" dlp 1 core |"; fi
 header+=" dlp quality | dlp peak RSS MB |"
 if (( peer )); then header+=" peer t1 | peer t2 | peer quality | peer peak RSS MB | dlp / peer |"; fi
@@ -146,11 +151,13 @@ for c in "${cases[@]}"; do
     # alternate who goes first, so that neither side always runs on a warmer or cooler machine
     if (( r % 2 )); then
       run_dlp "$c" 1; run_dlp "$c" "$(nproc)"
+      if (( timed )); then run_dlp "$c" "$(nproc)" timed; fi
       if (( onecore )); then run_dlp "$c" 1 pin; fi
       if (( peer )); then run_peer "$c" 1; run_peer "$c" 2; fi
     else
       if (( peer )); then run_peer "$c" 2; run_peer "$c" 1; fi
       if (( onecore )); then run_dlp "$c" 1 pin; fi
+      if (( timed )); then run_dlp "$c" "$(nproc)" timed; fi
       run_dlp "$c" "$(nproc)"; run_dlp "$c" 1
     fi
   done
@@ -159,6 +166,7 @@ for c in "${cases[@]}"; do
   # seq2seq; skipgram: train.threads 0 = one per core)
   case "$c" in lenet5|conv-ae|seq2seq|skipgram) dd="$dn" ;; *) dd="$d1" ;; esac
   row="| $c | $(col 1 "$d1" | median_range) | $(col 1 "$dn" | median_range) |"
+  if (( timed )); then row+=" $(col 1 "$out/$c.dlp-t$(nproc)timed" | median_range) |"; fi
   if (( onecore )); then row+=" $(col 1 "$out/$c.dlp-c1" | median_range) |"; fi
   row+=" $qname $(col 2 "$dd" | median) |"
   row+=" $(col 3 "$dd" | median) |"
@@ -177,10 +185,10 @@ done
 # one core per worker against one worker, per case: the ratio of the medians and each round's (the two runs of a
 # round are line r of their files)
 if (( $(nproc) > 1 )); then
-  ratios() {   # title, then the variant each multi-core run is divided by
+  ratios() {   # title, the variant divided by, the multi-core variant (default: one worker per core)
     echo "$1 (ratio of the medians; per round):"
     for c in "${cases[@]}"; do
-      "$python" - "$out/$c.dlp-$2" "$out/$c.dlp-t$(nproc)" "$c" <<'PY'
+      "$python" - "$out/$c.dlp-$2" "$out/$c.dlp-${3:-t$(nproc)}" "$c" <<'PY'
 import statistics, sys
 one = [float(l.split()[0]) for l in open(sys.argv[1])]
 many = [float(l.split()[0]) for l in open(sys.argv[2])]
@@ -192,6 +200,8 @@ PY
   echo
   ratios "dlp t$(nproc) / t1" t1
   if (( onecore )); then ratios "dlp t$(nproc) / 1 core ($(nproc) cores against 1)" c1; fi
+  if (( timed )); then ratios "dlp t$(nproc) timed / t1" t1 "t$(nproc)timed"; fi
+  if (( timed && onecore )); then ratios "dlp t$(nproc) timed / 1 core" c1 "t$(nproc)timed"; fi
 fi
 # every round's speed and quality, in the order run (the medians above hide whether a setting was steady, and give
 # the quality of the shipped setting only)

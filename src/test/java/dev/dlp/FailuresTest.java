@@ -201,6 +201,8 @@ class FailuresTest {
         com.fasterxml.jackson.databind.JsonNode w = ConfigLoader.json().readTree(run.resolve("summary.json")
                 .toFile()).path("workers");
         assertEquals(2, w.path("used").asInt(), w.toString());
+        assertEquals("even", w.path("split").asText(), w.toString());
+        assertEquals(0.5, w.path("training_thread_share").asDouble(), 0.0, w.toString());
         assertTrue(w.path("split_steps").asLong() >= 30, w.toString());
         // the last epoch's steps (3 epochs of equal length), with their median and 90th percentile
         com.fasterxml.jackson.databind.JsonNode recent = w.path("recent_split_steps");
@@ -225,6 +227,21 @@ class FailuresTest {
         TestCli.Outcome o = TestCli.run("lenet", "--resume", run.toString(), "--data-dir", data.toString(), "-q");
         assertEquals(0, o.exit(), o.toString());
         assertSameModel(copy, run);
+    }
+
+    @Test
+    void aTimedCutTrainsTheOneWorkerTrajectoryToo() throws Exception {
+        assertEquals(0, run(args("timed", "--set", "train.workers=2", "--set", "train.split=timed")).exit());
+        Path run = runDir("timed");
+        com.fasterxml.jackson.databind.JsonNode w = ConfigLoader.json().readTree(run.resolve("summary.json")
+                .toFile()).path("workers");
+        assertEquals("timed", w.path("split").asText(), w.toString());
+        double share = w.path("training_thread_share").asDouble();
+        assertTrue(share >= 0.25 && share <= 0.75, w.toString());
+        assertTrue(w.path("cut_moves").isNumber(), w.toString());
+        ComputationGraph one = ModelSerializer.restoreComputationGraph(straight.resolve("model.zip").toFile(), true);
+        ComputationGraph two = ModelSerializer.restoreComputationGraph(run.resolve("model.zip").toFile(), true);
+        assertEquals(0.0, one.params().sub(two.params()).amaxNumber().doubleValue(), 1e-4);
     }
 
     @Test

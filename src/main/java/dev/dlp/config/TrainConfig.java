@@ -19,6 +19,10 @@ import java.util.List;
  * @param workers       CPU workers that share each batch (see {@code dev.dlp.fast.Workers}); 0 = one per core.
  *                      The gradient is the whole batch's either way: workers change the speed, not the result
  *                      (up to float rounding)
+ * @param split         where the workers cut each batch: {@code even} (equal slices: a run is reproducible and resumes
+ *                      exactly) or {@code timed} (slices sized by each worker's measured speed, for machines whose
+ *                      cores run at different speeds; the gradient's float rounding then depends on timing, so runs
+ *                      are not reproducible to the bit and a resumed run differs from an uninterrupted one)
  * @param stats         record DL4J's training statistics into the run directory for {@code dlp ui} ({@code stats.dl4j},
  *                      see {@code dev.dlp.ui.RunStats})
  * @param statsEvery    iterations between two statistics reports; 0 = as often as keeps their cost under 3 % of the
@@ -28,14 +32,15 @@ import java.util.List;
  */
 public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, double l2, WeightInitKind weightInit,
                           EarlyStoppingConfig earlyStopping, int threads, boolean prefetch, Engine engine,
-                          int workers, boolean stats, int statsEvery, DistributedConfig distributed) {
+                          int workers, Split split, boolean stats, int statsEvery, DistributedConfig distributed) {
 
     /**
      * The settings every pipeline shares; each pipeline's config record sets the rest ({@link #of}) to the values
      * of its shipped config (a test holds them equal).
      */
     public static final TrainConfig DEFAULTS = new TrainConfig(10, 64, UpdaterConfig.DEFAULTS, 0.0,
-            WeightInitKind.XAVIER, EarlyStoppingConfig.DEFAULTS, 1, true, Engine.FAST, 1, false, 0, DistributedConfig.DEFAULTS);
+            WeightInitKind.XAVIER, EarlyStoppingConfig.DEFAULTS, 1, true, Engine.FAST, 1, Split.EVEN, false, 0,
+            DistributedConfig.DEFAULTS);
 
     /** {@link #DEFAULTS} with these settings: a pipeline's defaults. */
     public static TrainConfig of(int epochs, int batchSize, double lr, ScheduleConfig schedule,
@@ -49,7 +54,7 @@ public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, doub
         UpdaterConfig u = UpdaterConfig.DEFAULTS;
         return new TrainConfig(epochs, batchSize, new UpdaterConfig(u.type(), lr, u.momentum(), u.beta1(), u.beta2(),
                 u.epsilon(), u.decay(), schedule), 0.0, weightInit, EarlyStoppingConfig.DEFAULTS, 1, prefetch,
-                Engine.FAST, workers, DEFAULTS.stats, DEFAULTS.statsEvery, DEFAULTS.distributed);
+                Engine.FAST, workers, DEFAULTS.split, DEFAULTS.stats, DEFAULTS.statsEvery, DEFAULTS.distributed);
     }
 
     /**
@@ -85,13 +90,23 @@ public record TrainConfig(int epochs, int batchSize, UpdaterConfig updater, doub
     /** This config with early stopping on {@code metric} (patience 0: off until a config sets it). */
     public TrainConfig withEarlyStoppingMetric(String metric) {
         return new TrainConfig(epochs, batchSize, updater, l2, weightInit, new EarlyStoppingConfig(metric,
-                earlyStopping.patience(), earlyStopping.mode()), threads, prefetch, engine, workers, stats, statsEvery,
-                distributed);
+                earlyStopping.patience(), earlyStopping.mode()), threads, prefetch, engine, workers, split, stats,
+                statsEvery, distributed);
     }
 
     /** Which code trains the network: dlp's fast paths where they apply, or DL4J's own passes only. */
     public enum Engine {
         FAST, DL4J;
+
+        @Override
+        public String toString() {
+            return name().toLowerCase();
+        }
+    }
+
+    /** Where {@code train.workers} cut each batch (see {@code dev.dlp.fast.Workers}). */
+    public enum Split {
+        EVEN, TIMED;
 
         @Override
         public String toString() {

@@ -32,7 +32,8 @@ import java.util.Map;
  * then run once, as for the whole batch. DL4J's losses are sums over examples (the updater divides by the batch
  * size), so the summed gradient is the whole batch's gradient up to float rounding: the run follows the one-worker
  * trajectory; it is not parameter averaging. Dropout draws differ (each worker has its own generator, seeded per
- * step).
+ * step). Where the batch is cut is {@link Cut}'s: equal slices ({@code train.split: even}, reproducible to the bit),
+ * or slices sized by each worker's measured speed ({@code timed}).
  *
  * <p>Why this and not DL4J's {@code ParallelWrapper}: the wrapper trains one model per worker on different
  * minibatches and averages parameters every few steps, which changes the trajectory (and Adam's state) with the
@@ -55,6 +56,12 @@ public final class Workers implements AutoCloseable {
     private final List<Lane> lanes;
     private final boolean stochastic;
     private final String reason;
+    /** Where each batch is cut between the workers, and each worker's pass time in the last split step. */
+    private final Cut cut;
+    private final long[] passNanos;
+    /** The last epoch's split steps' rows, and those of them the training thread passed. */
+    private long epochRows;
+    private long epochFirstRows;
     private final int requested;
     private long splitSteps;
     private long wholeSteps;
@@ -82,8 +89,10 @@ public final class Workers implements AutoCloseable {
     private int recentEpoch;
 
     private Workers(int requested, ComputationGraph graph, List<ComputationGraph> replicas, List<Lane> lanes,
-                    boolean stochastic, String reason) {
+                    boolean stochastic, boolean timed, String reason) {
         this.requested = requested;
+        this.cut = new Cut(replicas.size() + 1, timed);
+        this.passNanos = new long[replicas.size() + 1];
         this.graph = graph;
         this.replicas = replicas;
         this.lanes = lanes;
@@ -98,9 +107,17 @@ public final class Workers implements AutoCloseable {
      * {@link FastPaths#installTraining}, which puts its updater and step on the optimizer installed here.
      */
     public static Workers install(ComputationGraph graph, int n, boolean stochastic) {
+        return install(graph, n, stochastic, false);
+    }
+
+    /**
+     * {@link #install(ComputationGraph, int, boolean)}, with each batch cut by the workers' measured speed when
+     * {@code timed} ({@code train.split: timed}, see {@link Cut}), else into equal slices.
+     */
+    public static Workers install(ComputationGraph graph, int n, boolean stochastic, boolean timed) {
         String why = n <= 1 ? null : declineReason(graph);
         if (n <= 1 || why != null) {
-            return new Workers(n, graph, List.of(), List.of(), stochastic, why);
+            return new Workers(n, graph, List.of(), List.of(), stochastic, timed, why);
         }
         List<ComputationGraph> replicas = new ArrayList<>();
         for (int i = 1; i < n; i++) {
@@ -117,11 +134,12 @@ public final class Workers implements AutoCloseable {
         for (int i = 1; i < n; i++) {
             lanes.add(new Lane("dlp-worker-" + i, () -> Backend.setOmpThreads(omp)));
         }
-        Workers w = new Workers(n, graph, replicas, lanes, stochastic, null);
+        Workers w = new Workers(n, graph, replicas, lanes, stochastic, timed, null);
         // last: the graph trains as before until here
         if (!LeanDescent.installOn(graph, new SplitDescent(graph, w))) {
             w.close();
-            return new Workers(n, graph, List.of(), List.of(), stochastic, "DL4J's solver field is not accessible");
+            return new Workers(n, graph, List.of(), List.of(), stochastic, timed,
+                    "DL4J's solver field is not accessible");
         }
         return w;
     }
@@ -177,7 +195,9 @@ public final class Workers implements AutoCloseable {
      * {@code handoff} (from posting a slice to its worker picking it up) and {@code wait} (this thread, after its
      * own pass, waiting for the last worker and adding the gradients). A step's remaining time is DL4J's update and
      * the next batch, on this thread alone. {@code recent_split_steps}: the same parts and the whole step over the
-     * last epoch's split steps (its last {@value #RECENT}), as median and 90th percentile.
+     * last epoch's split steps (its last {@value #RECENT}), as median and 90th percentile. {@code split}: even or
+     * timed; {@code training_thread_share}: the share of the last epoch's split rows this thread passed;
+     * {@code cut_moves}: how often a timed cut moved.
      */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -193,6 +213,13 @@ public final class Workers implements AutoCloseable {
             t.put("wait", perStepMillis(waitNanos));
             m.put("ms_per_split_step", t);
             m.put("recent_split_steps", recentSteps());
+            m.put("split", cut.timed() ? "timed" : "even");
+            if (epochRows > 0) {
+                m.put("training_thread_share", Math.round(1000.0 * epochFirstRows / epochRows) / 1000.0);
+            }
+            if (cut.timed()) {
+                m.put("cut_moves", cut.moves());
+            }
         }
         if (reason != null) {
             m.put("declined", reason);
@@ -247,6 +274,8 @@ public final class Workers implements AutoCloseable {
     public void startEpoch(int epoch) {
         recentEpoch = epoch;
         recentSteps = 0;
+        epochRows = 0;
+        epochFirstRows = 0;
     }
 
     private static double millis(long nanos) {
@@ -255,6 +284,11 @@ public final class Workers implements AutoCloseable {
 
     private double perStepMillis(long nanos) {
         return millis(nanos / splitSteps);
+    }
+
+    /** Where the batches are cut (tests set a timed cut's shares through it). */
+    Cut cut() {
+        return cut;
     }
 
     /** Why the workers declined, or null. */
@@ -284,14 +318,15 @@ public final class Workers implements AutoCloseable {
         INDArray[] labels = batch.getLabels();
         INDArray[] inMasks = batch.getFeaturesMaskArrays();
         INDArray[] labelMasks = batch.getLabelsMaskArrays();
+        int[] b = k == count() ? cut.bounds(n) : new Cut(k, false).bounds(n);
         long seed = stochastic ? Nd4j.getRandom().getSeed() : 0;
         int iteration = graph.getConfiguration().getIterationCount();
         int epoch = graph.getConfiguration().getEpochCount();
         long posted = System.nanoTime();
         for (int w = 1; w < k; w++) {
             ComputationGraph r = replicas.get(w - 1);
-            int lo = (int) ((long) n * w / k);
-            int hi = (int) ((long) n * (w + 1) / k);
+            int lo = b[w];
+            int hi = b[w + 1];
             long workerSeed = seed * 0x9E3779B97F4A7C15L + w;
             lanes.get(w - 1).post(() -> {
                 long start = System.nanoTime();
@@ -313,7 +348,7 @@ public final class Workers implements AutoCloseable {
                 }
             });
         }
-        int hi0 = n / k;
+        int hi0 = b[1];
         double total = 0;
         RuntimeException failed = null;
         long mainStart = System.nanoTime();
@@ -335,9 +370,12 @@ public final class Workers implements AutoCloseable {
         INDArray sum = graph.getGradientsViewArray();
         long handoff = 0;
         long workerPass = 0;
+        long[] pass = k == count() ? passNanos : new long[k];
+        pass[0] = mainEnd - mainStart;
         for (int w = 1; w < k; w++) {
             try {   // every lane is joined, failed or not: the next step posts to all of them again
                 SliceResult slice = (SliceResult) lanes.get(w - 1).join();
+                pass[w] = slice.passNanos();
                 total += slice.weightedScore();
                 handoff += slice.handoffNanos();
                 workerPass += slice.passNanos();
@@ -354,6 +392,11 @@ public final class Workers implements AutoCloseable {
             throw failed;
         }
         graph.setScore(total / n);
+        if (k == count()) {
+            cut.record(b, pass);
+        }
+        epochRows += n;
+        epochFirstRows += hi0;
         long wait = System.nanoTime() - mainEnd;
         int slot = (int) (recentSteps++ % RECENT);
         long mainPass = mainEnd - mainStart;

@@ -59,7 +59,8 @@ public final class Trainer {
         if (job.train().distributed().active()) {
             return DistributedFit.fit(job);
         }
-        try (Workers workers = Workers.install(job.graph(), job.train().workersHere(), usesRandomness(job.graph()))) {
+        try (Workers workers = Workers.install(job.graph(), job.train().workersHere(), usesRandomness(job.graph()),
+                job.train().split() == TrainConfig.Split.TIMED)) {
             FastPaths.installTraining(job.graph(), job.train().engine());
             try {
                 return fit(job, workers);

@@ -190,6 +190,32 @@ class WorkersTest {
     }
 
     @Test
+    void aTimedCutTrainsAsOneThreadDoes() {
+        ComputationGraph dl4j = dense(new Adam(0.01), 0);
+        ComputationGraph split = dense(new Adam(0.01), 0);
+        split.setParams(dl4j.params().dup());
+        List<MultiDataSet> data = batches(dl4j, 6, 16);
+        try (Workers w = Workers.install(split, 2, false, true)) {
+            // as after a window in which the worker's core ran 3x slower: the training thread takes 12 of 16 rows
+            w.cut().record(new int[]{0, 8, 16}, new long[]{8_000, 24_000});
+            for (int i = 1; i < Cut.WINDOW; i++) {
+                w.cut().record(new int[]{0, 8, 16}, new long[]{8_000, 24_000});
+            }
+            assertEquals(0.75, w.cut().first(), 1e-12);
+            for (MultiDataSet b : data) {
+                dl4j.fit(b);
+                w.fit(b);
+                assertEquals(dl4j.score(), split.score(), 1e-5 * Math.max(1, Math.abs(dl4j.score())), "score");
+            }
+            assertEquals(data.size(), w.splitSteps());
+            assertEquals("timed", w.describe().get("split"));
+            assertEquals(0.75, (Double) w.describe().get("training_thread_share"), 0.07, w.describe().toString());
+        }
+        double err = relError(split.params(), dl4j.params());
+        assertTrue(err < 1e-5, "parameters differ by " + err);
+    }
+
+    @Test
     void stepTimesAreTheGapsBetweenPostsOldestFirst() {
         // a ring of 4 posting times; 3 posts recorded: slots 0-2, two gaps
         assertArrayEquals(new long[]{10, 30}, Workers.stepTimes(new long[]{100, 110, 140, 0}, 3));

@@ -10,7 +10,7 @@ class TrainerTest {
     private static TrainConfig prefetch(boolean on) {
         TrainConfig d = TrainConfig.DEFAULTS;
         return new TrainConfig(d.epochs(), d.batchSize(), d.updater(), d.l2(), d.weightInit(), d.earlyStopping(),
-                d.threads(), on, d.engine(), d.workers(), d.stats(), d.statsEvery(), d.distributed());
+                d.threads(), on, d.engine(), d.workers(), d.split(), d.stats(), d.statsEvery(), d.distributed());
     }
 
     @Test
