@@ -392,12 +392,12 @@ public final class Workers implements AutoCloseable {
             throw failed;
         }
         graph.setScore(total / n);
+        long wait = System.nanoTime() - mainEnd;
         if (k == count()) {
             cut.record(b, pass);
         }
         epochRows += n;
         epochFirstRows += hi0;
-        long wait = System.nanoTime() - mainEnd;
         int slot = (int) (recentSteps++ % RECENT);
         long mainPass = mainEnd - mainStart;
         recent[0][slot] = posted;   // the parts in RECENT_PARTS' order (the step: from this post to the next)
