@@ -98,10 +98,10 @@ public final class Trainer {
 
     /**
      * Whether the next batches are gathered on a thread of their own: {@code train.prefetch}, and a core left free
-     * by the workers (of the cores this process may use, {@link TrainConfig#cores}). With a worker on every core the gathering thread has no core of its own: it ran on a worker's
-     * core every fourth step (each hand-off is {@link Batches#CHUNK} batches) and the other worker waited for that one
-     * (LeNet-5, 2 workers on 2 cores: 0.2-0.5 ms more wait on those steps, docs/performance.md); gathering a batch
-     * on the training thread costs ~30 µs.
+     * by the workers (of the cores this process may use, {@link TrainConfig#cores}). With a worker on every core the
+     * gathering thread has no core of its own: it ran on a worker's core every fourth step (each hand-off is {@link
+     * Batches#CHUNK} batches) and the other worker waited for that one (LeNet-5, 2 workers on 2 cores: 0.2-0.5 ms more
+     * wait on those steps, docs/performance.md); gathering a batch on the training thread costs ~30 µs.
      */
     static boolean prefetchThread(TrainConfig train, int workers, int cores) {
         return train.prefetch() && workers < cores;
