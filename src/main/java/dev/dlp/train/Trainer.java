@@ -269,16 +269,13 @@ public final class Trainer {
         return false;
     }
 
-    /**
-     * The graph's own loss (as in train_loss) over every example of {@code data}, in batches of {@code batch} (each
-     * cut between the workers while they are open, {@link Workers#score}).
-     */
+    /** The graph's own loss (as in train_loss) over every example of {@code data}, in batches of {@code batch}. */
     public static double meanScore(ComputationGraph g, BatchSource data, int batch) {
         double sum = 0;
         int n = data.size();
         for (int from = 0; from < n; from += batch) {
             int to = Math.min(n, from + batch);
-            sum += Workers.score(g, data.batch(null, from, to)) * (to - from);
+            sum += g.score(data.batch(null, from, to), false) * (to - from);
         }
         return sum / n;
     }

@@ -215,48 +215,6 @@ class WorkersTest {
         assertTrue(err < 1e-5, "parameters differ by " + err);
     }
 
-    /**
-     * Validation between epochs: {@link Workers#output} and {@link Workers#score} cut the batch between the open
-     * workers (the split path ran) and give the whole batch's outputs and mean score, and leave the network as DL4J's
-     * score does (the batch's masks set), for convolutional and masked recurrent networks, even and uneven slices;
-     * with no workers open they are DL4J's own calls.
-     */
-    @Test
-    void inferenceInSlicesIsTheWholeBatchs() {
-        for (Function<IUpdater, ComputationGraph> net : List.<Function<IUpdater, ComputationGraph>>of(
-                WorkersTest::conv, WorkersTest::recurrent)) {
-            ComputationGraph g = net.apply(new Adam(0.01));
-            for (int rows : new int[]{64, 37}) {
-                MultiDataSet b = batches(g, 1, rows).get(0);
-                INDArray x = b.getFeatures(0);
-                long before = Workers.SPLIT_INFERENCES.sum();
-                INDArray whole = g.output(false, x)[0];
-                assertEquals(whole, Workers.output(g, x), "no workers open: DL4J's output");
-                double score = g.score(b, false);
-                INDArray afterScore = g.output(false, x)[0];   // DL4J leaves the batch's masks set
-                assertEquals(score, Workers.score(g, b), 0.0, "no workers open: DL4J's score");
-                assertEquals(before, Workers.SPLIT_INFERENCES.sum());
-                g.clearLayerMaskArrays();
-                try (Workers w = Workers.install(g, 2, false)) {
-                    assertEquals(2, w.count());
-                    INDArray split = Workers.output(g, x);
-                    assertArrayEquals(whole.shape(), split.shape());
-                    assertTrue(relError(split, whole) < 1e-5, "outputs differ by " + relError(split, whole));
-                    assertEquals(score, Workers.score(g, b), 1e-5 * Math.max(1, Math.abs(score)), "score");
-                    assertEquals(before + 2, Workers.SPLIT_INFERENCES.sum(), "the split path ran");
-                    assertTrue(relError(g.output(false, x)[0], afterScore) < 1e-6, "left as DL4J's score leaves it");
-                    g.clearLayerMaskArrays();
-                    // fewer than two slices of 16 rows: whole, on this thread
-                    INDArray small = batches(g, 1, 20).get(0).getFeatures(0);
-                    assertEquals(g.output(false, small)[0], Workers.output(g, small));
-                    assertEquals(before + 2, Workers.SPLIT_INFERENCES.sum());
-                }
-                Workers.output(g, x);   // closed: no longer open on g
-                assertEquals(before + 2, Workers.SPLIT_INFERENCES.sum());
-            }
-        }
-    }
-
     @Test
     void stepTimesAreTheGapsBetweenPostsOldestFirst() {
         // a ring of 4 posting times; 3 posts recorded: slots 0-2, two gaps

@@ -1,7 +1,6 @@
 package dev.dlp.pipelines.ae;
 
 import dev.dlp.data.Mnist;
-import dev.dlp.fast.Workers;
 import dev.dlp.nd4j.HostArrays;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,7 +29,7 @@ final class Reconstruction {
         for (int from = 0; from < n; from += BATCH) {
             int b = Math.min(BATCH, n - from);
             INDArray x = HostArrays.floats(inputs, from * Mnist.PIXELS, b, Mnist.PIXELS);
-            float[] out = Workers.output(g, x).dup('c').data().asFloat(); // [b, 784] or [b, 1, 28, 28]
+            float[] out = g.output(false, x)[0].dup('c').data().asFloat(); // [b, 784] or [b, 1, 28, 28]
             for (int i = 0; i < out.length; i++) {
                 double y = targets[from * Mnist.PIXELS + i];
                 double p = Math.min(1 - EPS, Math.max(EPS, out[i]));
