@@ -269,15 +269,21 @@ public final class Trainer {
         return false;
     }
 
-    /** The graph's own loss (as in train_loss) over every example of {@code data}, in batches of {@code batch}. */
+    /**
+     * The graph's own loss (DL4J's score, as in train_loss) over every example of {@code data}, in batches of
+     * {@code batch}: from the inference output where {@link OutputLoss} applies, else by DL4J's score.
+     */
     public static double meanScore(ComputationGraph g, BatchSource data, int batch) {
+        OutputLoss loss = OutputLoss.of(g);
         double sum = 0;
         int n = data.size();
         for (int from = 0; from < n; from += batch) {
             int to = Math.min(n, from + batch);
-            sum += g.score(data.batch(null, from, to), false) * (to - from);
+            MultiDataSet b = data.batch(null, from, to);
+            sum += loss == null ? g.score(b, false) * (to - from) : loss.sum(g.output(false, b.getFeatures(),
+                    b.getFeaturesMaskArrays(), b.getLabelsMaskArrays())[0], b.getLabels(0), b.getLabelsMaskArray(0));
         }
-        return sum / n;
+        return loss == null ? sum / n : loss.mean(sum, n);
     }
 
     /** Saves a model zip (with updater state, DL4J's classes only: see {@link ModelFiles}) atomically. */

@@ -12,6 +12,7 @@ import dev.dlp.run.RunDir;
 import dev.dlp.run.Summary;
 import dev.dlp.train.ArraySource;
 import dev.dlp.train.MetricsLog;
+import dev.dlp.train.OutputLoss;
 import dev.dlp.train.Trainer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -118,9 +119,10 @@ public final class AePipeline implements Pipeline<AeConfig, AePipeline.Data> {
         ArraySource valSource = new ArraySource(val.inputs(), new long[]{Mnist.PIXELS}, val.clean().pixels(),
                 targetShape);
         return new Prepared<>(source, g -> {
-            Reconstruction.Result r = Reconstruction.evaluate(g, val.inputs(), val.clean().pixels(), 0);
+            OutputLoss loss = OutputLoss.of(g);   // val_loss from the metrics' own pass where it applies
+            Reconstruction.Result r = Reconstruction.evaluate(g, val.inputs(), val.clean().pixels(), 0, loss);
             Map<String, Double> m = new LinkedHashMap<>();
-            m.put("val_loss", Trainer.meanScore(g, valSource, BATCH));
+            m.put("val_loss", loss != null ? r.loss() : Trainer.meanScore(g, valSource, BATCH));
             m.put("val_bce", r.bce());
             m.put("val_mse", r.mse());
             return m;
@@ -131,7 +133,7 @@ public final class AePipeline implements Pipeline<AeConfig, AePipeline.Data> {
     public void report(AeConfig cfg, Context ctx, ComputationGraph g, Prepared<Data> prepared, RunDir run, Summary summary) {
         Data data = prepared.data();
         Split test = data.test();
-        Reconstruction.Result r = Reconstruction.evaluate(g, test.inputs(), test.clean().pixels(), SHOWN);
+        Reconstruction.Result r = Reconstruction.evaluate(g, test.inputs(), test.clean().pixels(), SHOWN, null);
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("bce", r.bce());
         t.put("mse", r.mse());
