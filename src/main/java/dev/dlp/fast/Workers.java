@@ -18,6 +18,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,10 @@ import java.util.Map;
  * <p>Why this and not DL4J's {@code ParallelWrapper}: the wrapper trains one model per worker on different
  * minibatches and averages parameters every few steps, which changes the trajectory (and Adam's state) with the
  * number of workers; here the number of workers changes the speed only.
+ *
+ * <p>Validation between epochs uses the same workers: {@link #output} cuts an inference batch
+ * into one slice per worker (the network's own layers on this thread, the replicas on the lanes) while the workers
+ * are open, so it no longer runs on one core while the others idle.
  *
  * <p>How it hooks in: {@link #install} gives the graph a solver whose optimizer is DL4J's
  * {@link StochasticGradientDescent} except that the gradient is computed as above; the updater, step function,
@@ -87,6 +93,12 @@ public final class Workers implements AutoCloseable {
     private final long[][] recent = new long[RECENT_PARTS.length][RECENT];
     private long recentSteps;
     private int recentEpoch;
+    /** The graphs whose workers are installed and not closed (by identity), for {@link #output}. */
+    private static final Map<ComputationGraph, Workers> OPEN = Collections.synchronizedMap(new IdentityHashMap<>());
+    /** The fewest rows a slice of an inference batch gets (as {@code train.workers: 0} gives a training batch). */
+    static final int MIN_INFERENCE_ROWS = 16;
+    /** Inference batches computed in slices (tests assert that path ran). */
+    static final java.util.concurrent.atomic.LongAdder SPLIT_INFERENCES = new java.util.concurrent.atomic.LongAdder();
 
     private Workers(int requested, ComputationGraph graph, List<ComputationGraph> replicas, List<Lane> lanes,
                     boolean stochastic, boolean timed, String reason) {
@@ -141,6 +153,7 @@ public final class Workers implements AutoCloseable {
             return new Workers(n, graph, List.of(), List.of(), stochastic, timed,
                     "DL4J's solver field is not accessible");
         }
+        OPEN.put(graph, w);
         return w;
     }
 
@@ -298,7 +311,80 @@ public final class Workers implements AutoCloseable {
 
     @Override
     public void close() {
+        OPEN.remove(graph, this);
         lanes.forEach(Lane::close);
+    }
+
+    /**
+     * {@code graph.output(false, x)[0]} for a one-input graph: {@link #output(ComputationGraph, INDArray[], INDArray[],
+     * INDArray[])} without masks.
+     */
+    public static INDArray output(ComputationGraph graph, INDArray x) {
+        return output(graph, new INDArray[]{x}, null, null);
+    }
+
+    /**
+     * {@code graph.output(false, in, inMasks, labelMasks)[0]}, computed in row slices on the workers open on
+     * {@code graph}, one slice per worker of at least {@value #MIN_INFERENCE_ROWS} rows; whole, on this thread, when
+     * none are open (e.g. after training) or the batch is too small. For validation between epochs, which otherwise
+     * runs on one core while the workers' cores idle. Each row's output is the whole batch's up to float rounding
+     * (a layer's kernels may block a smaller batch differently); the cut is {@link Cut}'s even one, so it is the
+     * same in every run with the same workers.
+     */
+    public static INDArray output(ComputationGraph graph, INDArray[] in, INDArray[] inMasks, INDArray[] labelMasks) {
+        Workers w = OPEN.get(graph);
+        int n = (int) in[0].size(0);
+        int k = w == null ? 1 : Math.min(w.count(), n / MIN_INFERENCE_ROWS);
+        if (k <= 1) {
+            return graph.output(false, in, inMasks, labelMasks)[0];
+        }
+        int[] b = new Cut(k, false).bounds(n);
+        List<INDArray> parts = w.inSlices(b, (g, lo, hi) -> g.output(false, slice(in, lo, hi), slice(inMasks, lo, hi),
+                slice(labelMasks, lo, hi))[0]);
+        return Nd4j.concat(0, parts.toArray(new INDArray[0]));
+    }
+
+    /** An inference on rows {@code [lo, hi)} of a batch, on {@code graph} (the network or one of its replicas). */
+    private interface SliceWork<T> {
+        T apply(ComputationGraph graph, int lo, int hi);
+    }
+
+    /**
+     * {@code work} on each slice of the bounds {@code b} ({@code b.length - 1} slices), slice 0 on this thread with the
+     * network, the others on the lanes with the replicas; every lane joined, failed or not.
+     */
+    @SuppressWarnings("unchecked")
+    private <T> List<T> inSlices(int[] b, SliceWork<T> work) {
+        int k = b.length - 1;
+        for (int i = 1; i < k; i++) {
+            ComputationGraph r = replicas.get(i - 1);
+            int lo = b[i];
+            int hi = b[i + 1];
+            lanes.get(i - 1).post(() -> work.apply(r, lo, hi));
+        }
+        Object[] out = new Object[k];
+        RuntimeException failed = null;
+        try {
+            out[0] = work.apply(graph, b[0], b[1]);
+        } catch (RuntimeException e) {
+            failed = e;
+        }
+        for (int i = 1; i < k; i++) {
+            try {
+                out[i] = lanes.get(i - 1).join();
+            } catch (RuntimeException e) {
+                failed = firstOf(failed, e);
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+        SPLIT_INFERENCES.increment();
+        List<T> parts = new ArrayList<>(k);
+        for (Object o : out) {
+            parts.add((T) o);
+        }
+        return parts;
     }
 
     /**
@@ -381,11 +467,7 @@ public final class Workers implements AutoCloseable {
                 workerPass += slice.passNanos();
                 Blas.addInto(replicas.get(w - 1).getGradientsViewArray(), sum);
             } catch (RuntimeException e) {
-                if (failed == null) {
-                    failed = e;
-                } else {
-                    failed.addSuppressed(e);
-                }
+                failed = firstOf(failed, e);
             }
         }
         if (failed != null) {
@@ -410,6 +492,15 @@ public final class Workers implements AutoCloseable {
         workerPassNanos += workerPass / (k - 1);
         handoffNanos += handoff / (k - 1);
         waitNanos += wait;
+    }
+
+    /** {@code failed} with {@code e} added to it as suppressed, or {@code e} when nothing failed before it. */
+    private static RuntimeException firstOf(RuntimeException failed, RuntimeException e) {
+        if (failed == null) {
+            return e;
+        }
+        failed.addSuppressed(e);
+        return failed;
     }
 
     /** A worker's slice: its score times its size, and when (after the post) and for how long its pass ran. */

@@ -271,7 +271,8 @@ public final class Trainer {
 
     /**
      * The graph's own loss (DL4J's score, as in train_loss) over every example of {@code data}, in batches of
-     * {@code batch}: from the inference output where {@link OutputLoss} applies, else by DL4J's score.
+     * {@code batch}: from the inference output where {@link OutputLoss} applies (each batch cut between the workers
+     * while they are open, {@link Workers#output}), else by DL4J's score.
      */
     public static double meanScore(ComputationGraph g, BatchSource data, int batch) {
         OutputLoss loss = OutputLoss.of(g);
@@ -280,8 +281,8 @@ public final class Trainer {
         for (int from = 0; from < n; from += batch) {
             int to = Math.min(n, from + batch);
             MultiDataSet b = data.batch(null, from, to);
-            sum += loss == null ? g.score(b, false) * (to - from) : loss.sum(g.output(false, b.getFeatures(),
-                    b.getFeaturesMaskArrays(), b.getLabelsMaskArrays())[0], b.getLabels(0), b.getLabelsMaskArray(0));
+            sum += loss == null ? g.score(b, false) * (to - from) : loss.sum(Workers.output(g, b.getFeatures(),
+                    b.getFeaturesMaskArrays(), b.getLabelsMaskArrays()), b.getLabels(0), b.getLabelsMaskArray(0));
         }
         return loss == null ? sum / n : loss.mean(sum, n);
     }

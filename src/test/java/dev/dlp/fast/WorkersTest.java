@@ -215,6 +215,42 @@ class WorkersTest {
         assertTrue(err < 1e-5, "parameters differ by " + err);
     }
 
+    /**
+     * Validation between epochs: {@link Workers#output} cuts the batch between the open workers (the split path ran)
+     * and gives the whole batch's outputs, for convolutional and masked recurrent networks, even and uneven slices;
+     * with no workers open it is DL4J's own call.
+     */
+    @Test
+    void inferenceInSlicesIsTheWholeBatchs() {
+        for (Function<IUpdater, ComputationGraph> net : List.<Function<IUpdater, ComputationGraph>>of(
+                WorkersTest::conv, WorkersTest::recurrent)) {
+            ComputationGraph g = net.apply(new Adam(0.01));
+            for (int rows : new int[]{64, 37}) {
+                MultiDataSet b = batches(g, 1, rows).get(0);
+                INDArray[] x = b.getFeatures();
+                INDArray[] xm = b.getFeaturesMaskArrays();
+                INDArray[] ym = b.getLabelsMaskArrays();
+                long before = Workers.SPLIT_INFERENCES.sum();
+                INDArray whole = g.output(false, x, xm, ym)[0];
+                assertEquals(whole, Workers.output(g, x, xm, ym), "no workers open: DL4J's output");
+                assertEquals(before, Workers.SPLIT_INFERENCES.sum());
+                try (Workers w = Workers.install(g, 2, false)) {
+                    assertEquals(2, w.count());
+                    INDArray split = Workers.output(g, x, xm, ym);
+                    assertArrayEquals(whole.shape(), split.shape());
+                    assertTrue(relError(split, whole) < 1e-5, "outputs differ by " + relError(split, whole));
+                    assertEquals(before + 1, Workers.SPLIT_INFERENCES.sum(), "the split path ran");
+                    // fewer than two slices of 16 rows: whole, on this thread
+                    INDArray[] small = batches(g, 1, 20).get(0).getFeatures();
+                    assertEquals(g.output(false, small)[0], Workers.output(g, small, null, null));
+                    assertEquals(before + 1, Workers.SPLIT_INFERENCES.sum());
+                }
+                Workers.output(g, x, xm, ym);   // closed: no longer open on g
+                assertEquals(before + 1, Workers.SPLIT_INFERENCES.sum());
+            }
+        }
+    }
+
     @Test
     void stepTimesAreTheGapsBetweenPostsOldestFirst() {
         // a ring of 4 posting times; 3 posts recorded: slots 0-2, two gaps

@@ -1,6 +1,7 @@
 package dev.dlp.pipelines.ae;
 
 import dev.dlp.data.Mnist;
+import dev.dlp.fast.Workers;
 import dev.dlp.nd4j.HostArrays;
 import dev.dlp.train.OutputLoss;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -34,7 +35,7 @@ final class Reconstruction {
         for (int from = 0; from < n; from += BATCH) {
             int b = Math.min(BATCH, n - from);
             INDArray x = HostArrays.floats(inputs, from * Mnist.PIXELS, b, Mnist.PIXELS);
-            INDArray output = g.output(false, x)[0];   // [b, 784] or [b, 1, 28, 28]
+            INDArray output = Workers.output(g, x);   // [b, 784] or [b, 1, 28, 28]
             if (loss != null) {
                 lossSum += loss.sum(output, HostArrays.floats(targets, from * Mnist.PIXELS, output.shape()), null);
             }

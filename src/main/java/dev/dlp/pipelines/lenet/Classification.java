@@ -1,6 +1,7 @@
 package dev.dlp.pipelines.lenet;
 
 import dev.dlp.data.Mnist;
+import dev.dlp.fast.Workers;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,7 +31,7 @@ final class Classification {
             int b = Math.min(BATCH, n - from);
             INDArray x = dev.dlp.nd4j.HostArrays.floats(data.pixels(), from * Mnist.PIXELS, b, Mnist.PIXELS);
             INDArray y = dev.dlp.nd4j.HostArrays.floats(oneHot, from * Mnist.CLASSES, b, Mnist.CLASSES);
-            INDArray p = g.output(false, x)[0];
+            INDArray p = Workers.output(g, x);
             ev.eval(y, p);
             lossSum -= Transforms.log(p.add(1e-12f), false).muli(y).sumNumber().doubleValue();
             INDArray arg = p.argMax(1);
