@@ -120,7 +120,7 @@ public final class AePipeline implements Pipeline<AeConfig, AePipeline.Data> {
                 targetShape);
         return new Prepared<>(source, g -> {
             OutputLoss loss = OutputLoss.of(g);   // val_loss from the metrics' own pass where it applies
-            Reconstruction.Result r = Reconstruction.evaluate(g, val.inputs(), val.clean().pixels(), 0, loss);
+            Reconstruction.Result r = Reconstruction.evaluate(g, val.inputs(), val.clean().pixels(), 0, loss, null);
             Map<String, Double> m = new LinkedHashMap<>();
             m.put("val_loss", loss != null ? r.loss() : Trainer.meanScore(g, valSource, BATCH));
             m.put("val_bce", r.bce());
@@ -133,7 +133,9 @@ public final class AePipeline implements Pipeline<AeConfig, AePipeline.Data> {
     public void report(AeConfig cfg, Context ctx, ComputationGraph g, Prepared<Data> prepared, RunDir run, Summary summary) {
         Data data = prepared.data();
         Split test = data.test();
-        Reconstruction.Result r = Reconstruction.evaluate(g, test.inputs(), test.clean().pixels(), SHOWN, null);
+        Codes.Collector codeCollector = new Codes.Collector(cfg.codeLayer(), test.clean().labels());
+        Reconstruction.Result r = Reconstruction.evaluate(g, test.inputs(), test.clean().pixels(), SHOWN, null,
+                codeCollector);
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("bce", r.bce());
         t.put("mse", r.mse());
@@ -145,7 +147,7 @@ public final class AePipeline implements Pipeline<AeConfig, AePipeline.Data> {
                 new Charts.Panel("loss (the network's own)", "loss", List.of("train_loss", "val_loss")),
                 new Charts.Panel("reconstruction error per pixel", "error", List.of("val_bce", "val_mse"))));
         reconstructions(run.resolve("reconstructions.png"), test, r.firstOut(), cfg.data().noise() > 0);
-        Codes codes = Codes.compute(g, cfg.codeLayer(), test.inputs(), test.clean().labels());
+        Codes codes = codeCollector.codes();
         Charts.scatter(run.resolve("codes.png"), "test codes of layer '" + cfg.codeLayer() + "' ("
                         + codes.width() + " values): first two principal components",
                 dev.dlp.report.Pca.project(codes.values(), codes.count(), codes.width(), 2, cfg.seed()),

@@ -7,7 +7,10 @@ import dev.dlp.train.OutputLoss;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** One inference pass over (input, clean target) images: per-pixel binary cross-entropy and MSE, and the network's loss. */
+/**
+ * One inference pass over (input, clean target) images: per-pixel binary cross-entropy and MSE, the network's loss
+ * and the code layer's activations.
+ */
 final class Reconstruction {
     private static final int BATCH = 500;
     private static final double EPS = 1e-7;
@@ -25,8 +28,12 @@ final class Reconstruction {
     record Result(double bce, double mse, float[] firstOut, double loss) {
     }
 
-    /** {@code loss}: the network's {@link OutputLoss} to score the pass with, or null. */
-    static Result evaluate(ComputationGraph g, float[] inputs, float[] targets, int keep, OutputLoss loss) {
+    /**
+     * {@code loss}: the network's {@link OutputLoss} to score the pass with, or null; {@code codes}: where to keep
+     * the code layer's activations from the same pass, or null (the pass is then cut between any open workers).
+     */
+    static Result evaluate(ComputationGraph g, float[] inputs, float[] targets, int keep, OutputLoss loss,
+                           Codes.Collector codes) {
         int n = targets.length / Mnist.PIXELS;
         double lossSum = 0;
         double bce = 0;
@@ -35,7 +42,8 @@ final class Reconstruction {
         for (int from = 0; from < n; from += BATCH) {
             int b = Math.min(BATCH, n - from);
             INDArray x = HostArrays.floats(inputs, from * Mnist.PIXELS, b, Mnist.PIXELS);
-            INDArray output = Workers.output(g, x);   // [b, 784] or [b, 1, 28, 28]
+            // [b, 784] or [b, 1, 28, 28]
+            INDArray output = codes == null ? Workers.output(g, x) : codes.pass(g, x, from);
             if (loss != null) {
                 lossSum += loss.sum(output, HostArrays.floats(targets, from * Mnist.PIXELS, output.shape()), null);
             }

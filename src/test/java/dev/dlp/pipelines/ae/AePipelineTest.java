@@ -106,6 +106,44 @@ class AePipelineTest {
         assertTrue(s.path("test").path("bce").asDouble() > 0);
     }
 
+    /**
+     * The code layer's activations, taken from the report's one inference pass (DL4J's {@code output} of the code
+     * layer and the network's output), are DL4J's {@code feedForward} activations of that layer, for the dense and
+     * the convolutional autoencoder; the pass's reconstruction errors are those of a pass without codes.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ae", "conv-ae"})
+    void codesFromTheOutputPassAreFeedForwardsActivations(String name) {
+        AeConfig cfg = shipped(name);
+        org.deeplearning4j.nn.graph.ComputationGraph g = new org.deeplearning4j.nn.graph.ComputationGraph(
+                dev.dlp.graph.GraphFactory.build(cfg.network(), cfg.train(), cfg.seed()));
+        g.init();
+        int n = 37;
+        int[] labels = new int[n];
+        byte[] raw = SyntheticMnist.images(n, 9, labels);
+        float[] px = new float[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            px[i] = (raw[i] & 0xff) / 255f;
+        }
+        Codes codes = Codes.compute(g, cfg.codeLayer(), px, labels);
+        org.nd4j.linalg.api.ndarray.INDArray x = dev.dlp.nd4j.HostArrays.floats(px, 0, n, Mnist.PIXELS);
+        Map<String, org.nd4j.linalg.api.ndarray.INDArray> acts = g.feedForward(x, false);
+        float[] expected = acts.get(cfg.codeLayer()).dup('c').data().asFloat();
+        assertEquals(expected.length / n, codes.width());
+        assertEquals(n, codes.count());
+        float worst = 0;
+        for (int i = 0; i < expected.length; i++) {
+            worst = Math.max(worst, Math.abs(expected[i] - codes.values()[i]));
+        }
+        assertTrue(worst < 1e-5f, "codes differ from feedForward's by " + worst);
+        Codes.Collector c = new Codes.Collector(cfg.codeLayer(), labels);
+        Reconstruction.Result with = Reconstruction.evaluate(g, px, px, 2, null, c);
+        Reconstruction.Result without = Reconstruction.evaluate(g, px, px, 2, null, null);
+        assertArrayEquals(codes.values(), c.codes().values());
+        assertEquals(without.mse(), with.mse(), 1e-9);
+        assertEquals(without.bce(), with.bce(), 1e-9);
+    }
+
     @Test
     void encodeWritesOneRowPerExampleWithTheCodeWidth() throws IOException {
         Path run = trainTiny("ae", "enc", "--set", "model.layers.code.n_out=12", "--set", "train.epochs=1");
