@@ -189,58 +189,124 @@ final class Decoders {
         }
     }
 
-    /** Beam search for one source: keeps the {@code k} most likely prefixes (sum of log-probabilities). */
+    /** Beam search for one source: {@link #beams} of a batch of one. */
     int[] beam(int[] source, int k) {
-        List<INDArray> summary = encode(List.of(source));
+        return beams(List.of(source), k).get(0);
+    }
+
+    /**
+     * Beam search for a batch of sources: for each, keeps the {@code k} most likely prefixes (sum of
+     * log-probabilities) until {@code k} have ended in {@code <EOS>} or {@code maxLength} steps. The live prefixes
+     * of all the batch's sources are stepped together, one decoder row each (rows grouped by source, in order), so a
+     * step is one decoder call for the batch instead of one per source; each source's search is the one it would
+     * have alone, up to the float rounding of a bigger matrix product.
+     */
+    List<int[]> beams(List<int[]> sources, int k) {
+        int b = sources.size();
+        List<INDArray> summary = encode(sources);
         decoder.rnnClearPreviousState();
-        List<Beam> alive = List.of(new Beam(List.of(), 0, 0));
-        List<Beam> finished = new ArrayList<>();
-        for (int t = 0; t < maxLength && !alive.isEmpty() && finished.size() < k; t++) {
-            int n = alive.size();
-            int[] last = alive.stream().mapToInt(Beam::last).toArray();
-            INDArray probs = step(last, summary.stream().map(s -> s.repeat(0, n)).toList());
-            List<Beam> candidates = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                float[] p = probs.getRow(i).dup().data().asFloat();
-                for (int v = 0; v < p.length; v++) {
-                    List<Integer> tok = new ArrayList<>(alive.get(i).tokens());
-                    tok.add(v);
-                    candidates.add(new Beam(tok, alive.get(i).score() + Math.log(Math.max(p[v], 1e-30)), i));
+        List<List<Beam>> alive = new ArrayList<>();
+        List<List<Beam>> finished = new ArrayList<>();
+        int[] sourceOfRow = new int[b];
+        for (int s = 0; s < b; s++) {
+            alive.add(List.of(new Beam(List.of(), 0, s)));
+            finished.add(new ArrayList<>());
+            sourceOfRow[s] = s;
+        }
+        for (int t = 0; t < maxLength && sourceOfRow.length > 0; t++) {
+            int[] last = new int[sourceOfRow.length];
+            List<Integer> stepping = new ArrayList<>();   // the sources with rows at this step, in row order
+            for (int r = 0; r < sourceOfRow.length; r++) {
+                if (r == 0 || sourceOfRow[r] != sourceOfRow[r - 1]) {
+                    stepping.add(sourceOfRow[r]);
                 }
             }
-            candidates.sort(Comparator.comparingDouble(Beam::score).reversed());
-            List<Beam> next = new ArrayList<>();
-            for (Beam c : candidates.subList(0, Math.min(k, candidates.size()))) {
-                if (c.last() == TokenVocab.EOS) {
-                    finished.add(c);
+            for (int s : stepping) {
+                for (Beam beam : alive.get(s)) {
+                    last[beam.row()] = beam.last();
+                }
+            }
+            int[] rowsOfSource = sourceOfRow;
+            INDArray probs = step(last, summary.stream().map(a -> Nd4j.pullRows(a, 1, rowsOfSource)).toList());
+            int vocabSize = (int) probs.size(1);
+            float[] p = probs.dup('c').data().asFloat();
+            List<Integer> parents = new ArrayList<>();
+            List<Integer> nextSources = new ArrayList<>();
+            for (int s : stepping) {
+                List<Beam> from = alive.get(s);
+                double[] score = new double[from.size() * vocabSize];   // candidate (beam i, token v) at i * V + v
+                for (int i = 0; i < from.size(); i++) {
+                    int row = from.get(i).row() * vocabSize;
+                    for (int v = 0; v < vocabSize; v++) {
+                        score[i * vocabSize + v] = from.get(i).score() + Math.log(Math.max(p[row + v], 1e-30));
+                    }
+                }
+                List<Beam> next = new ArrayList<>();
+                for (int c : topK(score, k)) {
+                    Beam parent = from.get(c / vocabSize);
+                    List<Integer> tok = new ArrayList<>(parent.tokens());
+                    tok.add(c % vocabSize);
+                    Beam candidate = new Beam(tok, score[c], parent.row());
+                    if (candidate.last() == TokenVocab.EOS) {
+                        finished.get(s).add(candidate);
+                    } else {
+                        next.add(candidate);
+                    }
+                }
+                if (!next.isEmpty() && finished.get(s).size() < k) {
+                    List<Beam> renumbered = new ArrayList<>();
+                    for (Beam c : next) {   // the decoder row each prefix has at the next step, from its parent's
+                        renumbered.add(new Beam(c.tokens(), c.score(), parents.size()));
+                        parents.add(c.row());
+                        nextSources.add(s);
+                    }
+                    alive.set(s, renumbered);
                 } else {
-                    next.add(c);
+                    alive.set(s, next);   // this source's search is over
                 }
             }
-            if (!next.isEmpty()) {
-                int[] rows = next.stream().mapToInt(Beam::row).toArray();
-                Map<String, Map<String, INDArray>> states = decoder.rnnGetPreviousStates();
+            sourceOfRow = nextSources.stream().mapToInt(Integer::intValue).toArray();
+            if (sourceOfRow.length > 0) {
+                int[] rows = parents.stream().mapToInt(Integer::intValue).toArray();
                 Map<String, Map<String, INDArray>> picked = new HashMap<>();
-                states.forEach((layer, st) -> {
+                decoder.rnnGetPreviousStates().forEach((layer, st) -> {
                     Map<String, INDArray> m = new HashMap<>();
                     st.forEach((key, arr) -> m.put(key, Nd4j.pullRows(arr, 1, rows)));
                     picked.put(layer, m);
                 });
                 decoder.rnnSetPreviousStates(picked);
-                List<Beam> renumbered = new ArrayList<>();
-                for (int i = 0; i < next.size(); i++) {
-                    renumbered.add(new Beam(next.get(i).tokens(), next.get(i).score(), i));
-                }
-                alive = renumbered;
-            } else {
-                alive = List.of();
             }
         }
         decoder.rnnClearPreviousState();
-        List<Beam> all = new ArrayList<>(finished);
-        all.addAll(alive);
-        Beam best = all.stream().max(Comparator.comparingDouble(Beam::score)).orElseThrow();
-        return best.tokens().stream().mapToInt(Integer::intValue).toArray();
+        List<int[]> out = new ArrayList<>(b);
+        for (int s = 0; s < b; s++) {
+            List<Beam> all = new ArrayList<>(finished.get(s));
+            all.addAll(alive.get(s));
+            Beam best = all.stream().max(Comparator.comparingDouble(Beam::score)).orElseThrow();
+            out.add(best.tokens().stream().mapToInt(Integer::intValue).toArray());
+        }
+        return out;
+    }
+
+    /**
+     * The indices of the {@code k} largest values, largest first, equal values in index order: the first {@code k}
+     * of a stable sort by value, descending, without sorting (or creating) every candidate.
+     */
+    static int[] topK(double[] values, int k) {
+        int n = Math.min(k, values.length);
+        int[] top = new int[n];
+        boolean[] taken = new boolean[values.length];
+        for (int j = 0; j < n; j++) {
+            int best = -1;
+            for (int i = 0; i < values.length; i++) {
+                if (!taken[i] && (best < 0 || values[i] > values[best])) {
+                    best = i;
+                }
+            }
+            taken[best] = true;
+            top[j] = best;
+        }
+        return top;
     }
 
     TokenVocab vocab() {

@@ -143,8 +143,8 @@ public final class Seq2SeqPipeline implements Pipeline<Seq2SeqConfig, Seq2SeqPip
         long right = 0;
         for (int from = 0; from < sources.size(); from += DECODE_BATCH) {
             List<String> chunk = sources.subList(from, Math.min(sources.size(), from + DECODE_BATCH));
-            List<int[]> out = beam <= 1 ? dec.greedy(chunk.stream().map(dec.vocab()::encode).toList())
-                    : chunk.stream().map(src -> dec.beam(dec.vocab().encode(src), beam)).toList();
+            List<int[]> encoded = chunk.stream().map(dec.vocab()::encode).toList();
+            List<int[]> out = beam <= 1 ? dec.greedy(encoded) : dec.beams(encoded, beam);
             for (int i = 0; i < chunk.size(); i++) {
                 List<String> pred = dec.vocab().decodeTokens(out.get(i));
                 predictions.put(chunk.get(i), dec.vocab().decode(out.get(i)));

@@ -117,6 +117,37 @@ class Seq2SeqTest {
     }
 
     @Test
+    void topKIsAStableSortsFirstK() {
+        double[] v = {0.5, 2, -1, 2, 7, 0.5};
+        assertArrayEquals(new int[]{4, 1, 3}, Decoders.topK(v, 3), "equal values in index order");
+        assertArrayEquals(new int[]{4, 1, 3, 0, 5, 2}, Decoders.topK(v, 10), "k beyond the values: all of them");
+        assertArrayEquals(new int[]{}, Decoders.topK(new double[0], 2));
+    }
+
+    /**
+     * Beam search over a batch steps every source's prefixes together: each source gets what it gets searched
+     * alone, whatever the other sources of the batch (of other lengths, finishing at other steps).
+     */
+    @Test
+    void beamSearchOverABatchIsEachSourcesOwn() {
+        Seq2SeqConfig cfg = ConfigLoader.load(new ConfigLoader.Source("c", run.resolve("config.yaml"), null),
+                List.of(), Seq2SeqConfig.class, Seq2SeqConfig.DEFAULTS).value();
+        ComputationGraph g = Launcher.loadModel(run, 1);
+        TokenVocab v = new TokenVocab(List.of("a", "b", "c"), false, false);
+        Decoders dec = new Decoders(g, Seq2SeqPipeline.withVocab(cfg.network(), v.size()), cfg.train(), cfg.seed(),
+                v, 8);
+        List<String> words = List.of("cba", "bbaac", "c", "acbcb", "aaab", "ba", "cccab", "b");
+        List<int[]> sources = words.stream().map(v::encode).toList();
+        for (int k : new int[]{1, 2, 3, 5}) {
+            List<int[]> batch = dec.beams(sources, k);
+            assertEquals(words.size(), batch.size());
+            for (int i = 0; i < words.size(); i++) {
+                assertEquals(v.decode(dec.beam(sources.get(i), k)), v.decode(batch.get(i)), words.get(i) + ", k " + k);
+            }
+        }
+    }
+
+    @Test
     void predictMarksUnknownCharactersAndRejectsBadInput() {
         TestCli.Outcome o = TestCli.run("seq2seq", "predict", "--model", run.toString(), "cab", "cxb");
         assertEquals(0, o.exit(), o.toString());
