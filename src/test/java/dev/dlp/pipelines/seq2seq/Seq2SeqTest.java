@@ -99,14 +99,18 @@ class Seq2SeqTest {
                 p.target()));
     }
 
-    @Test
-    void greedyAndBeamWidthOneAgree() {
+    /** The inference decoders of the run trained for these tests, with its vocabulary {@code v}. */
+    private static Decoders trainedDecoders(TokenVocab v) {
         Seq2SeqConfig cfg = ConfigLoader.load(new ConfigLoader.Source("c", run.resolve("config.yaml"), null),
                 List.of(), Seq2SeqConfig.class, Seq2SeqConfig.DEFAULTS).value();
         ComputationGraph g = Launcher.loadModel(run, 1);
+        return new Decoders(g, Seq2SeqPipeline.withVocab(cfg.network(), v.size()), cfg.train(), cfg.seed(), v, 8);
+    }
+
+    @Test
+    void greedyAndBeamWidthOneAgree() {
         TokenVocab v = new TokenVocab(List.of("a", "b", "c"), false, false);
-        Decoders dec = new Decoders(g, Seq2SeqPipeline.withVocab(cfg.network(), v.size()), cfg.train(), cfg.seed(),
-                v, 8);
+        Decoders dec = trainedDecoders(v);
         List<String> words = List.of("cba", "bbaac", "c", "acbcb", "aaab");
         List<int[]> greedy = dec.greedy(words.stream().map(v::encode).toList());
         for (int i = 0; i < words.size(); i++) {
@@ -130,12 +134,8 @@ class Seq2SeqTest {
      */
     @Test
     void beamSearchOverABatchIsEachSourcesOwn() {
-        Seq2SeqConfig cfg = ConfigLoader.load(new ConfigLoader.Source("c", run.resolve("config.yaml"), null),
-                List.of(), Seq2SeqConfig.class, Seq2SeqConfig.DEFAULTS).value();
-        ComputationGraph g = Launcher.loadModel(run, 1);
         TokenVocab v = new TokenVocab(List.of("a", "b", "c"), false, false);
-        Decoders dec = new Decoders(g, Seq2SeqPipeline.withVocab(cfg.network(), v.size()), cfg.train(), cfg.seed(),
-                v, 8);
+        Decoders dec = trainedDecoders(v);
         List<String> words = List.of("cba", "bbaac", "c", "acbcb", "aaab", "ba", "cccab", "b");
         List<int[]> sources = words.stream().map(v::encode).toList();
         for (int k : new int[]{1, 2, 3, 5}) {
