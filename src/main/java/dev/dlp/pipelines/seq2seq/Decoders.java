@@ -208,19 +208,15 @@ final class Decoders {
         List<List<Beam>> alive = new ArrayList<>();
         List<List<Beam>> finished = new ArrayList<>();
         int[] sourceOfRow = new int[b];
+        List<Integer> stepping = new ArrayList<>();   // the sources with rows at this step, in row order
         for (int s = 0; s < b; s++) {
             alive.add(List.of(new Beam(List.of(), 0, s)));
             finished.add(new ArrayList<>());
             sourceOfRow[s] = s;
+            stepping.add(s);
         }
-        for (int t = 0; t < maxLength && sourceOfRow.length > 0; t++) {
+        for (int t = 0; t < maxLength && !stepping.isEmpty(); t++) {
             int[] last = new int[sourceOfRow.length];
-            List<Integer> stepping = new ArrayList<>();   // the sources with rows at this step, in row order
-            for (int r = 0; r < sourceOfRow.length; r++) {
-                if (r == 0 || sourceOfRow[r] != sourceOfRow[r - 1]) {
-                    stepping.add(sourceOfRow[r]);
-                }
-            }
             for (int s : stepping) {
                 for (Beam beam : alive.get(s)) {
                     last[beam.row()] = beam.last();
@@ -232,6 +228,7 @@ final class Decoders {
             float[] p = probs.dup('c').data().asFloat();
             List<Integer> parents = new ArrayList<>();
             List<Integer> nextSources = new ArrayList<>();
+            List<Integer> nextStepping = new ArrayList<>();
             for (int s : stepping) {
                 List<Beam> from = alive.get(s);
                 double[] score = new double[from.size() * vocabSize];   // candidate (beam i, token v) at i * V + v
@@ -261,12 +258,14 @@ final class Decoders {
                         nextSources.add(s);
                     }
                     alive.set(s, renumbered);
+                    nextStepping.add(s);
                 } else {
                     alive.set(s, next);   // this source's search is over
                 }
             }
             sourceOfRow = nextSources.stream().mapToInt(Integer::intValue).toArray();
-            if (sourceOfRow.length > 0) {
+            stepping = nextStepping;
+            if (!stepping.isEmpty()) {
                 int[] rows = parents.stream().mapToInt(Integer::intValue).toArray();
                 Map<String, Map<String, INDArray>> picked = new HashMap<>();
                 decoder.rnnGetPreviousStates().forEach((layer, st) -> {
