@@ -86,6 +86,25 @@ public class FastAdamUpdater extends AdamUpdater {
         HostArrays.write(v, getV());
     }
 
+    /**
+     * {@link #applyUpdater(INDArray, int, int, int)} over floats {@code [from, from + n)} of {@code gradient} (this
+     * block's gradient, {@link #fusable}), followed in the same pass by DL4J's step {@code params -= update} on the
+     * block's parameters, which start at float {@code paramsFrom} of {@code params} (the network's flattened
+     * parameters, {@code bytes} being their {@link HostArrays#bytes} view). Bit-identical to the two passes. Needs
+     * {@link Simd#AVAILABLE}.
+     */
+    void applyUpdaterAndStep(INDArray gradient, java.nio.ByteBuffer params, int paramsFrom, int from, int n,
+                             int iteration, int epoch, int divisor) {
+        Adam a = getConfig();
+        float lr = (float) a.getLearningRate(iteration, epoch);
+        NativeSimd.adamStep(HostArrays.bytes(gradient), HostArrays.bytes(getM()), HostArrays.bytes(getV()), params,
+                paramsFrom, from, n, 1f / divisor, alpha(lr, (float) a.getBeta1(), (float) a.getBeta2(),
+                        (float) a.getEpsilon(), iteration), (float) a.getBeta1(), (float) a.getBeta2(),
+                (float) a.getEpsilon());
+        java.lang.ref.Reference.reachabilityFence(gradient);   // the byte views do not keep the arrays alive
+        NATIVE_PASSES.increment();
+    }
+
     /** The bias-corrected step size of iteration {@code iteration} (libnd4j's, with its fallback to eps). */
     static float alpha(float lr, float beta1, float beta2, float eps, int iteration) {
         float beta1T = (float) Math.pow(beta1, iteration + 1);

@@ -47,6 +47,7 @@ public final class GraphUpdater extends ComputationGraphUpdater {
     /** Why the fused pass does not apply (null while it does or is undecided). */
     private String notFused;
     private long fusedSteps;
+    private long steppedSteps;
     private long plainSteps;
 
     public GraphUpdater(ComputationGraph graph, INDArray updaterState) {
@@ -111,6 +112,48 @@ public final class GraphUpdater extends ComputationGraphUpdater {
             gradient = new OwnGradient(gradient, own);
         }
         super.update(gradient, iteration, epoch, batchSize, workspaceMgr);
+    }
+
+    /**
+     * Whether {@link #updateAndStep} can take this step's update: {@code gradient} is the graph's own flattened
+     * gradient and the fused pass applies ({@link #fused}; decided at the first update, which takes DL4J's path), with
+     * the Vector API and the network's flattened parameters {@code params} as contiguous floats.
+     */
+    boolean canUpdateAndStep(Gradient gradient, INDArray params) {
+        INDArray own = getFlattenedGradientsView();
+        INDArray flat = flat(gradient);
+        return Simd.AVAILABLE && own != null && (flat == own || sameMemory(flat, own)) && fused() && params != null && params.length() == own.length() && dev.dlp.nd4j.HostArrays.contiguousFloats(params);
+    }
+
+    /**
+     * This step's update ({@link #update}'s fused pass) and DL4J's step {@code params -= update} in one pass, over
+     * the parameters {@code [lo, hi)} of the flattened vector: each block's Adam on its part of the range. Disjoint
+     * ranges may run on different threads at once; together they cover the network. As {@link #update} followed by
+     * {@link JavaStep}, bit for bit (the gradient holds the update afterwards, as in DL4J). Only when
+     * {@link #canUpdateAndStep}; the caller counts the step ({@link #countUpdateAndStep}).
+     */
+    void updateAndStep(java.nio.ByteBuffer params, int iteration, int epoch, int batchSize, int lo, int hi) {
+        int divisor = isMiniBatch() ? batchSize : 1;
+        for (UpdaterBlock ub : updaterBlocks) {
+            int start = ub.getParamOffsetStart();
+            int from = Math.max(lo, start);
+            int to = Math.min(hi, ub.getParamOffsetEnd());
+            if (from < to) {
+                ((FastAdamUpdater) ub.getGradientUpdater()).applyUpdaterAndStep(ub.getGradientView(), params, start,
+                        from - start, to - from, iteration, epoch, divisor);
+            }
+        }
+    }
+
+    /** Counts one step whose update ran through {@link #updateAndStep}. */
+    void countUpdateAndStep() {
+        fusedSteps++;
+        steppedSteps++;
+    }
+
+    /** Updates that also stepped the parameters in the same pass ({@link #updateAndStep}). */
+    public long steppedSteps() {
+        return steppedSteps;
     }
 
     /** Updates that took the fused Adam pass. */

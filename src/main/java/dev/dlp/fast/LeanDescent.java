@@ -34,8 +34,13 @@ class LeanDescent extends StochasticGradientDescent {
     private static final Field SOLVER = GraphUpdater.field(ComputationGraph.class, "solver");
     private static final Field PARAMS = GraphUpdater.field(ComputationGraph.class, "flattenedParams");
 
+    /** {@code -Ddlp.fusedStep=false}: the update and the step as two passes (for A/B runs and tests). */
+    static final boolean FUSED_STEP = !"false".equals(System.getProperty("dlp.fusedStep"));
+
     private volatile boolean lean;
     private long leanSteps;
+    /** Whether this step's update also took the step ({@link #updateGradientAccordingToParams}). */
+    private boolean stepped;
     private INDArray paramsOf;
     private INDArray paramsView;
     private INDArray gradientOf;
@@ -117,10 +122,13 @@ class LeanDescent extends StochasticGradientDescent {
         if (!lean || accumulator != null || !(model instanceof ComputationGraph graph) || PARAMS == null) {
             return super.optimize(workspaceMgr);
         }
+        stepped = false;
         Pair<Gradient, Double> pair = gradientAndScore(workspaceMgr);
         INDArray params = paramsView(graph);
         INDArray gradient = gradientView(graph, pair.getFirst());
-        if (params != null && gradient != null) {
+        if (stepped) {
+            leanSteps++;   // the update took the step with it (updateGradientAccordingToParams)
+        } else if (params != null && gradient != null) {
             // params is the graph's own parameter array: DL4J's setParams(params) would copy it onto itself
             stepFunction.step(params, gradient);
             leanSteps++;
@@ -140,6 +148,49 @@ class LeanDescent extends StochasticGradientDescent {
         BaseOptimizer.incrementIterationCount(model, 1);
         applyConstraints(model);
         return true;
+    }
+
+    /**
+     * DL4J's update, except that on the lean path, when the graph's updater is our fused Adam ({@link GraphUpdater})
+     * and the step function ours ({@link JavaStep}), the update and the step {@code params -= update} run as one pass
+     * ({@link GraphUpdater#updateAndStep}), cut into ranges by {@link #inRanges}; {@link #optimize} then skips the step
+     * function. Same arithmetic as the update followed by the step, bit for bit. {@code -Ddlp.fusedStep=false} keeps
+     * the two passes.
+     */
+    @Override
+    public void updateGradientAccordingToParams(Gradient gradient, org.deeplearning4j.nn.api.Model model,
+                                                int batchSize, LayerWorkspaceMgr workspaceMgr) {
+        if (lean && FUSED_STEP && model instanceof ComputationGraph graph && stepFunction instanceof JavaStep
+                && computationGraphUpdater instanceof GraphUpdater updater) {
+            INDArray params = paramsView(graph);
+            if (updater.canUpdateAndStep(gradient, params)) {
+                java.nio.ByteBuffer bytes = dev.dlp.nd4j.HostArrays.bytes(params);
+                int iteration = BaseOptimizer.getIterationCount(model);
+                int epoch = BaseOptimizer.getEpochCount(model);
+                inRanges((int) params.length(), (lo, hi) -> updater.updateAndStep(bytes, iteration, epoch, batchSize,
+                        lo, hi));
+                java.lang.ref.Reference.reachabilityFence(params);   // the byte view does not keep it alive
+                updater.countUpdateAndStep();
+                stepped = true;
+                return;
+            }
+        }
+        beforePlainUpdate();
+        super.updateGradientAccordingToParams(gradient, model, batchSize, workspaceMgr);
+    }
+
+    /** Work over the parameters {@code [lo, hi)}. */
+    interface RangeTask {
+        void run(int lo, int hi);
+    }
+
+    /** Runs {@code task} over {@code [0, n)}: here on this thread, in one range (the workers cut it between them). */
+    void inRanges(int n, RangeTask task) {
+        task.run(0, n);
+    }
+
+    /** Called before DL4J's own update runs (the workers finish summing the gradient there). */
+    void beforePlainUpdate() {
     }
 
     /** A 1-D view of the graph's {@code flattenedParams}, made again only when that array changes; null if none. */

@@ -31,7 +31,8 @@ import java.util.Map;
  * copy of the network's layers (a replica built from the same configuration whose layers view the network's own
  * parameter array: nothing is copied, and an update is seen by every replica at once); the slices' gradients are
  * summed into the network's flattened gradient, the scores are averaged by slice size, and DL4J's updater and step
- * then run once, as for the whole batch. DL4J's losses are sums over examples (the updater divides by the batch
+ * then run once, as for the whole batch (with dlp's fused Adam and step, as one pass cut into one range of parameters
+ * per worker, each range summing its part of the slices' gradients first: {@link #inRanges}). DL4J's losses are sums over examples (the updater divides by the batch
  * size), so the summed gradient is the whole batch's gradient up to float rounding: the run follows the one-worker
  * trajectory; it is not parameter averaging. Dropout draws differ (each worker has its own generator, seeded per
  * step). Where the batch is cut is {@link Cut}'s: equal slices ({@code train.split: even}, reproducible to the bit),
@@ -93,6 +94,16 @@ public final class Workers implements AutoCloseable {
     private final long[][] recent = new long[RECENT_PARTS.length][RECENT];
     private long recentSteps;
     private int recentEpoch;
+    /**
+     * Whether the workers' slice gradients of this step are still to be added into the network's gradient (the first
+     * {@link #summedWorkers} replicas'): {@link SplitDescent} defers the sum into the update's ranges.
+     */
+    private boolean pendingSum;
+    private int summedWorkers;
+    /** The fewest parameters a range of a cut update gets (smaller updates run whole, on the training thread). */
+    static final int MIN_UPDATE_RANGE = 8192;
+    /** Updates cut into ranges between the workers (tests assert that path ran). */
+    static final java.util.concurrent.atomic.LongAdder SPLIT_UPDATES = new java.util.concurrent.atomic.LongAdder();
     /** The graphs whose workers are installed and not closed (by identity), for {@link #output}. */
     private static final Map<ComputationGraph, Workers> OPEN = Collections.synchronizedMap(new IdentityHashMap<>());
     /** The fewest rows a slice of an inference batch gets (as {@code train.workers: 0} gives a training batch). */
@@ -206,8 +217,9 @@ public final class Workers implements AutoCloseable {
      * steps where their time went, in mean milliseconds per step: {@code main_pass} (this thread's slice, from
      * setting its inputs to its gradient), {@code worker_pass} (the same on the other workers, their mean),
      * {@code handoff} (from posting a slice to its worker picking it up) and {@code wait} (this thread, after its
-     * own pass, waiting for the last worker and adding the gradients). A step's remaining time is DL4J's update and
-     * the next batch, on this thread alone. {@code recent_split_steps}: the same parts and the whole step over the
+     * own pass, waiting for the last worker, and adding the gradients unless the update's ranges add them). A step's
+     * remaining time is the update and step (cut between the workers where {@link #inRanges} applies) and the next
+     * batch. {@code recent_split_steps}: the same parts and the whole step over the
      * last epoch's split steps (its last {@value #RECENT}), as median and 90th percentile. {@code split}: even or
      * timed; {@code training_thread_share}: the share of the last epoch's split rows this thread passed;
      * {@code cut_moves}: how often a timed cut moved.
@@ -391,7 +403,8 @@ public final class Workers implements AutoCloseable {
      * The network's gradient and score for its current inputs (set by DL4J's {@code fit}), computed in slices:
      * slice 0 on this thread with {@code mgr}, the others on the lanes; summed into the network's gradient.
      */
-    private void computeGradientAndScore(LayerWorkspaceMgr mgr) {
+    private void computeGradientAndScore(LayerWorkspaceMgr mgr, boolean deferSum) {
+        pendingSum = false;
         MultiDataSet batch = current;
         int n = batch == null ? 0 : (int) batch.getLabels(0).size(0);
         int k = Math.min(count(), n);
@@ -465,7 +478,9 @@ public final class Workers implements AutoCloseable {
                 total += slice.weightedScore();
                 handoff += slice.handoffNanos();
                 workerPass += slice.passNanos();
-                Blas.addInto(replicas.get(w - 1).getGradientsViewArray(), sum);
+                if (!deferSum) {
+                    Blas.addInto(replicas.get(w - 1).getGradientsViewArray(), sum);
+                }
             } catch (RuntimeException e) {
                 failed = firstOf(failed, e);
             }
@@ -473,6 +488,8 @@ public final class Workers implements AutoCloseable {
         if (failed != null) {
             throw failed;
         }
+        pendingSum = deferSum;
+        summedWorkers = k - 1;
         graph.setScore(total / n);
         long wait = System.nanoTime() - mainEnd;
         if (k == count()) {
@@ -492,6 +509,79 @@ public final class Workers implements AutoCloseable {
         workerPassNanos += workerPass / (k - 1);
         handoffNanos += handoff / (k - 1);
         waitNanos += wait;
+    }
+
+    /**
+     * Adds the replicas' gradients over parameters {@code [lo, hi)} into the network's, when the sum was deferred
+     * ({@link #pendingSum}): replica by replica, as the whole-array sum does, so every element gets the same additions
+     * in the same order.
+     */
+    private void sumRange(int lo, int hi) {
+        if (pendingSum) {
+            INDArray sum = graph.getGradientsViewArray();
+            for (int w = 0; w < summedWorkers; w++) {
+                Blas.addInto(replicas.get(w).getGradientsViewArray(), sum, lo, hi - lo);
+            }
+        }
+    }
+
+    /** The deferred sum over the whole gradient, at once (before an update that does not take ranges). */
+    private void finishSum() {
+        if (pendingSum) {
+            INDArray sum = graph.getGradientsViewArray();
+            for (int w = 0; w < summedWorkers; w++) {
+                Blas.addInto(replicas.get(w).getGradientsViewArray(), sum);
+            }
+            pendingSum = false;
+        }
+    }
+
+    /**
+     * {@code task} over {@code [0, n)}, cut into one range per worker (ends on multiples of 16 floats, so no two
+     * threads write one cache line; this thread takes the first), each range first summing the deferred gradients;
+     * whole on this thread when a range would be under {@link #MIN_UPDATE_RANGE}. Every lane is joined, failed or not.
+     */
+    private void inRanges(int n, LeanDescent.RangeTask task) {
+        int k = Math.min(count(), n / MIN_UPDATE_RANGE);
+        if (k <= 1) {
+            sumRange(0, n);
+            task.run(0, n);
+            pendingSum = false;
+            return;
+        }
+        int[] b = new int[k + 1];
+        for (int i = 1; i < k; i++) {
+            b[i] = (int) ((long) n * i / k) & ~15;
+        }
+        b[k] = n;
+        for (int i = 1; i < k; i++) {
+            int lo = b[i];
+            int hi = b[i + 1];
+            lanes.get(i - 1).post(() -> {
+                sumRange(lo, hi);
+                task.run(lo, hi);
+                return null;
+            });
+        }
+        RuntimeException failed = null;
+        try {
+            sumRange(0, b[1]);
+            task.run(0, b[1]);
+        } catch (RuntimeException e) {
+            failed = e;
+        }
+        for (int i = 1; i < k; i++) {
+            try {
+                lanes.get(i - 1).join();
+            } catch (RuntimeException e) {
+                failed = firstOf(failed, e);
+            }
+        }
+        pendingSum = false;
+        if (failed != null) {
+            throw failed;
+        }
+        SPLIT_UPDATES.increment();
     }
 
     /** {@code failed} with {@code e} added to it as suppressed, or {@code e} when nothing failed before it. */
@@ -534,7 +624,9 @@ public final class Workers implements AutoCloseable {
         @Override
         public Pair<Gradient, Double> gradientAndScore(LayerWorkspaceMgr workspaceMgr) {
             oldScore = score;
-            workers.computeGradientAndScore(workspaceMgr);
+            // with no listener to see the summed gradient before the update, the sum goes into the update's ranges
+            workers.computeGradientAndScore(workspaceMgr, lean() && FUSED_STEP
+                    && (trainingListeners == null || trainingListeners.isEmpty()));
             if (trainingListeners != null && !trainingListeners.isEmpty()) {
                 try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
                     for (TrainingListener l : trainingListeners) {
@@ -546,6 +638,16 @@ public final class Workers implements AutoCloseable {
             score = pair.getSecond();
             updateGradientAccordingToParams(pair.getFirst(), model, model.batchSize(), workspaceMgr);
             return pair;
+        }
+
+        @Override
+        void inRanges(int n, RangeTask task) {
+            workers.inRanges(n, task);
+        }
+
+        @Override
+        void beforePlainUpdate() {
+            workers.finishSum();
         }
     }
 }

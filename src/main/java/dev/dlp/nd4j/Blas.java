@@ -127,6 +127,21 @@ public final class Blas {
         }
     }
 
+    /**
+     * {@code y[from, from + n) += x[from, from + n)} for two contiguous float arrays of the same length, as one
+     * {@code cblas_saxpy} (element by element the same addition as {@link #addInto(INDArray, INDArray)}).
+     */
+    public static void addInto(INDArray x, INDArray y, int from, int n) {
+        if (!Backend.hostArrays() || x.length() != y.length() || !HostArrays.contiguousFloats(x)
+                || !HostArrays.contiguousFloats(y) || from < 0 || n < 0 || from + (long) n > x.length()) {
+            throw new IllegalArgumentException("not two contiguous float arrays of one length, or a range outside them");
+        }
+        FloatPointer px = (FloatPointer) x.data().addressPointer();
+        FloatPointer py = (FloatPointer) y.data().addressPointer();
+        openblas_nolapack.cblas_saxpy(n, 1f, new FloatPointer(px).position(px.position() + from), 1,
+                new FloatPointer(py).position(py.position() + from), 1);
+    }
+
     private static int flag(boolean trans) {
         return trans ? TRANS : NO_TRANS;
     }

@@ -99,6 +99,54 @@ class FastAdamTest {
         assertEquals(expected, x);
     }
 
+    /**
+     * {@link NativeSimd#adamStep} (the update and the step in one pass) against {@link NativeSimd#adam} and then
+     * {@link NativeSimd#subtract}, bit for bit: over a range that starts inside the block and a parameter vector in
+     * which the block starts further on, with vector and scalar elements; nothing outside the range moves.
+     */
+    @Test
+    void updateAndStepInOnePassEqualsTheTwoPassesBitForBit() {
+        java.util.Random r = new java.util.Random(3);
+        for (int n : new int[]{1, 17, 7850}) {
+            int block = n + 40;
+            int from = 7;
+            int xFrom = 21;
+            float[][] init = new float[4][];
+            for (int a = 0; a < 4; a++) {
+                init[a] = new float[(a == 3 ? xFrom : 0) + block + 5];
+                for (int i = 0; i < init[a].length; i++) {
+                    init[a][i] = a == 2 ? r.nextFloat() : (float) r.nextGaussian();   // v is not negative
+                }
+            }
+            java.nio.ByteBuffer[] one = buffers(init);
+            java.nio.ByteBuffer[] two = buffers(init);
+            NativeSimd.adamStep(one[0], one[1], one[2], one[3], xFrom, from, n, 0.25f, 0.003f, 0.9f, 0.999f, 1e-8f);
+            java.nio.ByteBuffer g = slice(two[0], from);
+            NativeSimd.adam(g, slice(two[1], from), slice(two[2], from), n, 0.25f, 0.003f, 0.9f, 0.999f, 1e-8f);
+            NativeSimd.subtract(slice(two[3], xFrom + from), g, n);
+            for (int a = 0; a < 4; a++) {
+                for (int i = 0; i < init[a].length; i++) {
+                    assertEquals(Float.floatToIntBits(two[a].getFloat(i * 4)), Float.floatToIntBits(one[a].getFloat(i * 4)),
+                            "array " + a + ", element " + i + ", n=" + n);
+                }
+            }
+            assertTrue(one[3].getFloat((xFrom + from) * 4) != init[3][xFrom + from], "the step moved the parameters");
+        }
+    }
+
+    private static java.nio.ByteBuffer[] buffers(float[][] values) {
+        java.nio.ByteBuffer[] b = new java.nio.ByteBuffer[values.length];
+        for (int a = 0; a < values.length; a++) {
+            b[a] = java.nio.ByteBuffer.allocateDirect(values[a].length * 4).order(java.nio.ByteOrder.nativeOrder());
+            b[a].asFloatBuffer().put(values[a]);
+        }
+        return b;
+    }
+
+    private static java.nio.ByteBuffer slice(java.nio.ByteBuffer b, int fromFloat) {
+        return b.duplicate().position(fromFloat * 4).slice().order(b.order());
+    }
+
     @Test
     void followsTheLearningRateSchedule() {
         ExponentialSchedule s = new ExponentialSchedule(ScheduleType.EPOCH, 0.05, 0.5);

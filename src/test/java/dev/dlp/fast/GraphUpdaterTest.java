@@ -95,10 +95,15 @@ class GraphUpdaterTest {
 
     /** Dense layers and a softmax output, all Adam with a learning-rate schedule: the fused pass applies. */
     static ComputationGraph plain(IUpdater updater) {
+        return plain(updater, 8);
+    }
+
+    /** {@link #plain(IUpdater)} with {@code hidden} units in the dense layer. */
+    static ComputationGraph plain(IUpdater updater, int hidden) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT)
                 .updater(updater).graphBuilder()
                 .addInputs("x").setInputTypes(InputType.feedForward(6))
-                .addLayer("h", new DenseLayer.Builder().nOut(8).activation(Activation.RELU).build(), "x")
+                .addLayer("h", new DenseLayer.Builder().nOut(hidden).activation(Activation.RELU).build(), "x")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
                         .activation(Activation.SOFTMAX).build(), "h")
                 .setOutputs("out").build();
