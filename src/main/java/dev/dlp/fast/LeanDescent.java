@@ -41,6 +41,11 @@ class LeanDescent extends StochasticGradientDescent {
     private long leanSteps;
     /** Whether this step's update also took the step ({@link #updateGradientAccordingToParams}). */
     private boolean stepped;
+    /**
+     * Inside {@link #optimize}'s lean path, which skips the step function when the update took the step (DL4J's own
+     * optimize, e.g. with a gradients accumulator, would step a second time).
+     */
+    private boolean leanStep;
     private INDArray paramsOf;
     private INDArray paramsView;
     private INDArray gradientOf;
@@ -112,6 +117,11 @@ class LeanDescent extends StochasticGradientDescent {
         return lean;
     }
 
+    /** Whether {@link #optimize}'s lean path is computing this step (where the update may take the step). */
+    boolean inLeanStep() {
+        return leanStep;
+    }
+
     /** Steps of this optimizer that took the lean path. */
     long leanSteps() {
         return leanSteps;
@@ -123,7 +133,13 @@ class LeanDescent extends StochasticGradientDescent {
             return super.optimize(workspaceMgr);
         }
         stepped = false;
-        Pair<Gradient, Double> pair = gradientAndScore(workspaceMgr);
+        Pair<Gradient, Double> pair;
+        leanStep = true;
+        try {
+            pair = gradientAndScore(workspaceMgr);
+        } finally {
+            leanStep = false;
+        }
         INDArray params = paramsView(graph);
         INDArray gradient = gradientView(graph, pair.getFirst());
         if (stepped) {
@@ -151,7 +167,7 @@ class LeanDescent extends StochasticGradientDescent {
     }
 
     /**
-     * DL4J's update, except that on the lean path, when the graph's updater is our fused Adam ({@link GraphUpdater})
+     * DL4J's update, except that inside the lean path of {@link #optimize}, when the graph's updater is our fused Adam ({@link GraphUpdater})
      * and the step function ours ({@link JavaStep}), the update and the step {@code params -= update} run as one pass
      * ({@link GraphUpdater#updateAndStep}), cut into ranges by {@link #inRanges}; {@link #optimize} then skips the step
      * function. Same arithmetic as the update followed by the step, bit for bit. {@code -Ddlp.fusedStep=false} keeps
@@ -160,7 +176,7 @@ class LeanDescent extends StochasticGradientDescent {
     @Override
     public void updateGradientAccordingToParams(Gradient gradient, org.deeplearning4j.nn.api.Model model,
                                                 int batchSize, LayerWorkspaceMgr workspaceMgr) {
-        if (lean && FUSED_STEP && model instanceof ComputationGraph graph && stepFunction instanceof JavaStep
+        if (leanStep && FUSED_STEP && model instanceof ComputationGraph graph && stepFunction instanceof JavaStep
                 && computationGraphUpdater instanceof GraphUpdater updater) {
             INDArray params = paramsView(graph);
             if (updater.canUpdateAndStep(gradient, params)) {

@@ -625,7 +625,7 @@ public final class Workers implements AutoCloseable {
         public Pair<Gradient, Double> gradientAndScore(LayerWorkspaceMgr workspaceMgr) {
             oldScore = score;
             // with no listener to see the summed gradient before the update, the sum goes into the update's ranges
-            workers.computeGradientAndScore(workspaceMgr, lean() && FUSED_STEP
+            workers.computeGradientAndScore(workspaceMgr, inLeanStep() && FUSED_STEP
                     && (trainingListeners == null || trainingListeners.isEmpty()));
             if (trainingListeners != null && !trainingListeners.isEmpty()) {
                 try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
