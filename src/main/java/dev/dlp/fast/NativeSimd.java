@@ -123,43 +123,30 @@ final class NativeSimd {
         double loss = 0;
         FloatVector total = FloatVector.zero(S);
         FloatVector carry = FloatVector.zero(S);
+        int bound = S.loopBound(cols);
+        // each row's exponentials and probabilities, from the delta pass to the loss pass
+        float[] e = new float[bound];
+        float[] p = new float[bound];
         for (int r = 0; r < rows; r++) {
             int row = r * cols * 4;
-            FloatVector acc = FloatVector.zero(S);
-            int j = 0;
-            for (int bound = S.loopBound(cols); j < bound; j += S.length()) {
-                int at = row + j * 4;
-                FloatVector zv = FloatVector.fromByteBuffer(S, z, at, ORDER)
-                        .add(FloatVector.fromByteBuffer(S, bias, j * 4, ORDER));
-                FloatVector yv = FloatVector.fromByteBuffer(S, y, at, ORDER);
-                FloatVector e = exp(zv.abs().neg());
-                FloatVector inv = ONE.div(e.add(1f));
-                VectorMask<Float> positive = zv.compare(VectorOperators.GE, 0f);
-                FloatVector p = e.mul(inv).blend(inv, positive);
-                FloatVector pc = p.max(eps).min(hi);
-                FloatVector clipped = pc.sub(yv).div(pc.mul(pc.neg().add(1f))).mul(p.mul(p.neg().add(1f)));
-                p.sub(yv).blend(clipped, pc.compare(VectorOperators.NE, p)).intoByteBuffer(delta, at, ORDER);
-                FloatVector term = zv.max(0f).add(log1p(e)).sub(yv.mul(zv))
-                        .blend(yv.mul(dHi).add(lqHi).neg(), p.compare(VectorOperators.GT, hi))
-                        .blend(yv.mul(dLo).add(lqLo).neg(), p.compare(VectorOperators.LT, eps));
-                acc = acc.add(term);
-            }
+            sigmoidDelta(z, bias, y, delta, row, bound, eps, hi, e, p);
+            FloatVector acc = xentTerms(z, bias, y, row, bound, eps, hi, e, p, lqHi, dHi, lqLo, dLo);
             // rows' sums added with Kahan's compensation, lane by lane
             FloatVector y1 = acc.sub(carry);
             FloatVector t1 = total.add(y1);
             carry = t1.sub(total).sub(y1);
             total = t1;
-            for (; j < cols; j++) {
+            for (int j = bound; j < cols; j++) {
                 int at = row + j * 4;
                 float zj = z.getFloat(at) + bias.getFloat(j * 4);
                 float yv = y.getFloat(at);
-                float e = FloatMath.exp(-Math.abs(zj));
-                float inv = 1f / (e + 1f);
-                float p = zj >= 0 ? inv : e * inv;
-                float pc = Math.min(hi, Math.max(eps, p));
-                delta.putFloat(at, pc == p ? p - yv : (pc - yv) / (pc * (1 - pc)) * (p * (1 - p)));
-                loss += p > hi ? -(yv * dHi + lqHi) : p < eps ? -(yv * dLo + lqLo)
-                        : Math.max(zj, 0f) + log1p(e) - yv * zj;
+                float ej = FloatMath.exp(-Math.abs(zj));
+                float inv = 1f / (ej + 1f);
+                float pj = zj >= 0 ? inv : ej * inv;
+                float pc = Math.min(hi, Math.max(eps, pj));
+                delta.putFloat(at, pc == pj ? pj - yv : (pc - yv) / (pc * (1 - pc)) * (pj * (1 - pj)));
+                loss += pj > hi ? -(yv * dHi + lqHi) : pj < eps ? -(yv * dLo + lqLo)
+                        : Math.max(zj, 0f) + log1p(ej) - yv * zj;
             }
         }
         // (the lanes summed in double once: reduceLanes is not compiled to vector code in JDK 17 here)
@@ -169,6 +156,54 @@ final class NativeSimd {
             loss += l;
         }
         return loss;
+    }
+
+    /**
+     * {@link #sigmoidXent}'s delta over the row at byte {@code row}, its first {@code bound} (a multiple of the
+     * vector length) elements: {@code e^-|z|} and {@code p} kept in {@code e} and {@code p} for the loss. Apart from
+     * {@link #xentTerms} so that C2 compiles each loop within its node budget: in one method it left
+     * {@link #log1p(FloatVector)} out of line ("NodeCountInliningCutoff"), a call with a boxed vector per 16 elements.
+     * Not inlined into {@link #sigmoidXent} (scripts/jit-directives.json).
+     */
+    static void sigmoidDelta(ByteBuffer z, ByteBuffer bias, ByteBuffer y, ByteBuffer delta, int row, int bound,
+                             float eps, float hi, float[] e, float[] p) {
+        for (int j = 0; j < bound; j += S.length()) {
+            int at = row + j * 4;
+            FloatVector zv = FloatVector.fromByteBuffer(S, z, at, ORDER)
+                    .add(FloatVector.fromByteBuffer(S, bias, j * 4, ORDER));
+            FloatVector yv = FloatVector.fromByteBuffer(S, y, at, ORDER);
+            FloatVector ev = exp(zv.abs().neg());
+            FloatVector inv = ONE.div(ev.add(1f));
+            VectorMask<Float> positive = zv.compare(VectorOperators.GE, 0f);
+            FloatVector pv = ev.mul(inv).blend(inv, positive);
+            FloatVector pc = pv.max(eps).min(hi);
+            FloatVector clipped = pc.sub(yv).div(pc.mul(pc.neg().add(1f))).mul(pv.mul(pv.neg().add(1f)));
+            pv.sub(yv).blend(clipped, pc.compare(VectorOperators.NE, pv)).intoByteBuffer(delta, at, ORDER);
+            ev.intoArray(e, j);
+            pv.intoArray(p, j);
+        }
+    }
+
+    /**
+     * {@link #sigmoidXent}'s loss terms over the row at byte {@code row}, from {@link #sigmoidDelta}'s {@code e} and
+     * {@code p}, summed lane by lane. Not inlined into {@link #sigmoidXent} (scripts/jit-directives.json).
+     */
+    static FloatVector xentTerms(ByteBuffer z, ByteBuffer bias, ByteBuffer y, int row, int bound, float eps,
+                                 float hi, float[] e, float[] p, float lqHi, float dHi, float lqLo, float dLo) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = 0; j < bound; j += S.length()) {
+            int at = row + j * 4;
+            FloatVector zv = FloatVector.fromByteBuffer(S, z, at, ORDER)
+                    .add(FloatVector.fromByteBuffer(S, bias, j * 4, ORDER));
+            FloatVector yv = FloatVector.fromByteBuffer(S, y, at, ORDER);
+            FloatVector ev = FloatVector.fromArray(S, e, j);
+            FloatVector pv = FloatVector.fromArray(S, p, j);
+            FloatVector term = zv.max(0f).add(log1p(ev)).sub(yv.mul(zv))
+                    .blend(yv.mul(dHi).add(lqHi).neg(), pv.compare(VectorOperators.GT, hi))
+                    .blend(yv.mul(dLo).add(lqLo).neg(), pv.compare(VectorOperators.LT, eps));
+            acc = acc.add(term);
+        }
+        return acc;
     }
 
     private static final float LOG2E = FloatMath.LOG2E;
