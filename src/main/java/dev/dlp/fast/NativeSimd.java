@@ -29,34 +29,14 @@ final class NativeSimd {
      */
     static void adam(ByteBuffer g, ByteBuffer m, ByteBuffer v, int n, float scale, float alpha, float beta1,
                      float beta2, float eps) {
-        float c1 = 1 - beta1;
-        float c2 = 1 - beta2;
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-            int at = i * 4;
-            FloatVector gi = FloatVector.fromByteBuffer(S, g, at, ORDER).mul(scale);
-            FloatVector mi = FloatVector.fromByteBuffer(S, m, at, ORDER).mul(beta1).add(gi.mul(c1));
-            FloatVector vi = FloatVector.fromByteBuffer(S, v, at, ORDER).mul(beta2).add(gi.mul(gi).mul(c2));
-            mi.intoByteBuffer(m, at, ORDER);
-            vi.intoByteBuffer(v, at, ORDER);
-            mi.mul(alpha).div(vi.sqrt().add(eps)).intoByteBuffer(g, at, ORDER);
-        }
-        for (; i < n; i++) {
-            int at = i * 4;
-            float gi = g.getFloat(at) * scale;
-            float mi = beta1 * m.getFloat(at) + gi * c1;
-            float vi = beta2 * v.getFloat(at) + gi * gi * c2;
-            m.putFloat(at, mi);
-            v.putFloat(at, vi);
-            g.putFloat(at, mi * alpha / ((float) Math.sqrt(vi) + eps));
-        }
+        adamStep(g, m, v, null, 0, 0, n, scale, alpha, beta1, beta2, eps);
     }
 
     /**
      * {@link #adam} and then {@link #subtract} in one pass over floats {@code [from, from + n)} of {@code g}, {@code m}
      * and {@code v}: the update written into {@code g} is also taken from {@code x}'s floats {@code [xFrom + from,
-     * xFrom + from + n)}. The same float operations in the same order as the two passes, so bit-identical to them;
-     * one read of the update fewer, and the parameters while the update is in registers.
+     * xFrom + from + n)} ({@code x} null: no step). The same float operations in the same order as the two passes,
+     * so bit-identical to them; one read of the update fewer, and the parameters while the update is in registers.
      */
     static void adamStep(ByteBuffer g, ByteBuffer m, ByteBuffer v, ByteBuffer x, int xFrom, int from, int n,
                          float scale, float alpha, float beta1, float beta2, float eps) {
@@ -74,7 +54,9 @@ final class NativeSimd {
             vi.intoByteBuffer(v, at, ORDER);
             FloatVector u = mi.mul(alpha).div(vi.sqrt().add(eps));
             u.intoByteBuffer(g, at, ORDER);
-            FloatVector.fromByteBuffer(S, x, shift + at, ORDER).sub(u).intoByteBuffer(x, shift + at, ORDER);
+            if (x != null) {
+                FloatVector.fromByteBuffer(S, x, shift + at, ORDER).sub(u).intoByteBuffer(x, shift + at, ORDER);
+            }
         }
         for (; i < end; i++) {
             int at = i * 4;
@@ -85,7 +67,9 @@ final class NativeSimd {
             v.putFloat(at, vi);
             float u = mi * alpha / ((float) Math.sqrt(vi) + eps);
             g.putFloat(at, u);
-            x.putFloat(shift + at, x.getFloat(shift + at) - u);
+            if (x != null) {
+                x.putFloat(shift + at, x.getFloat(shift + at) - u);
+            }
         }
     }
 
