@@ -89,9 +89,8 @@ public class FastAdamUpdater extends AdamUpdater {
     /**
      * {@link #applyUpdater(INDArray, int, int, int)} over floats {@code [from, from + n)} of {@code gradient} (this
      * block's gradient, {@link #fusable}), followed in the same pass by DL4J's step {@code params -= update} on the
-     * block's parameters, which start at float {@code paramsFrom} of {@code params} (the network's flattened
-     * parameters, {@code bytes} being their {@link HostArrays#bytes} view). Bit-identical to the two passes. Needs
-     * {@link Simd#AVAILABLE}.
+     * block's parameters, which start at float {@code paramsFrom} of {@code params} (the {@link HostArrays#bytes}
+     * view of the network's flattened parameters). Bit-identical to the two passes. Needs {@link Simd#AVAILABLE}.
      */
     void applyUpdaterAndStep(INDArray gradient, java.nio.ByteBuffer params, int paramsFrom, int from, int n,
                              int iteration, int epoch, int divisor) {

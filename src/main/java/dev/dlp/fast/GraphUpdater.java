@@ -122,7 +122,8 @@ public final class GraphUpdater extends ComputationGraphUpdater {
     boolean canUpdateAndStep(Gradient gradient, INDArray params) {
         INDArray own = getFlattenedGradientsView();
         INDArray flat = flat(gradient);
-        return Simd.AVAILABLE && own != null && (flat == own || sameMemory(flat, own)) && fused() && params != null && params.length() == own.length() && dev.dlp.nd4j.HostArrays.contiguousFloats(params);
+        return Simd.AVAILABLE && own != null && (flat == own || sameMemory(flat, own)) && fused() && params != null
+                && params.length() == own.length() && dev.dlp.nd4j.HostArrays.contiguousFloats(params);
     }
 
     /**

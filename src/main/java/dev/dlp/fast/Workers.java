@@ -31,11 +31,11 @@ import java.util.Map;
  * copy of the network's layers (a replica built from the same configuration whose layers view the network's own
  * parameter array: nothing is copied, and an update is seen by every replica at once); the slices' gradients are
  * summed into the network's flattened gradient, the scores are averaged by slice size, and DL4J's updater and step
- * then run once, as for the whole batch (with dlp's fused Adam and step, as one pass cut into one range of parameters
- * per worker, each range summing its part of the slices' gradients first: {@link #inRanges}). DL4J's losses are sums over examples (the updater divides by the batch
- * size), so the summed gradient is the whole batch's gradient up to float rounding: the run follows the one-worker
- * trajectory; it is not parameter averaging. Dropout draws differ (each worker has its own generator, seeded per
- * step). Where the batch is cut is {@link Cut}'s: equal slices ({@code train.split: even}, reproducible to the bit),
+ * then run once, as for the whole batch (with dlp's fused Adam and step, as one pass cut into one range of
+ * parameters per worker, each range summing its part of the slices' gradients first: {@link #inRanges}). DL4J's
+ * losses are sums over examples (the updater divides by the batch size), so the summed gradient is the whole
+ * batch's gradient up to float rounding: the run follows the one-worker trajectory; it is not parameter averaging.
+ * Dropout draws differ (each worker has its own generator, seeded per step). Where the batch is cut is {@link Cut}'s: equal slices ({@code train.split: even}, reproducible to the bit),
  * or slices sized by each worker's measured speed ({@code timed}).
  *
  * <p>Why this and not DL4J's {@code ParallelWrapper}: the wrapper trains one model per worker on different

@@ -134,7 +134,8 @@ public final class Blas {
     public static void addInto(INDArray x, INDArray y, int from, int n) {
         if (!Backend.hostArrays() || x.length() != y.length() || !HostArrays.contiguousFloats(x)
                 || !HostArrays.contiguousFloats(y) || from < 0 || n < 0 || from + (long) n > x.length()) {
-            throw new IllegalArgumentException("not two contiguous float arrays of one length, or a range outside them");
+            throw new IllegalArgumentException("not two contiguous float arrays of one length, or a range outside "
+                    + "them");
         }
         FloatPointer px = (FloatPointer) x.data().addressPointer();
         FloatPointer py = (FloatPointer) y.data().addressPointer();

@@ -126,7 +126,8 @@ class FastAdamTest {
             NativeSimd.subtract(slice(two[3], xFrom + from), g, n);
             for (int a = 0; a < 4; a++) {
                 for (int i = 0; i < init[a].length; i++) {
-                    assertEquals(Float.floatToIntBits(two[a].getFloat(i * 4)), Float.floatToIntBits(one[a].getFloat(i * 4)),
+                    assertEquals(Float.floatToIntBits(two[a].getFloat(i * 4)),
+                            Float.floatToIntBits(one[a].getFloat(i * 4)),
                             "array " + a + ", element " + i + ", n=" + n);
                 }
             }

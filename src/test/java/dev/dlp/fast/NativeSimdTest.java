@@ -90,7 +90,8 @@ class NativeSimdTest {
     }
 
     private static java.nio.ByteBuffer direct(float[] v) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(4 * v.length).order(java.nio.ByteOrder.nativeOrder());
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(4 * v.length)
+                .order(java.nio.ByteOrder.nativeOrder());
         b.asFloatBuffer().put(v);
         return b;
     }
