@@ -35,7 +35,8 @@ import java.util.Map;
  * parameters per worker, each range summing its part of the slices' gradients first: {@link #inRanges}). DL4J's
  * losses are sums over examples (the updater divides by the batch size), so the summed gradient is the whole
  * batch's gradient up to float rounding: the run follows the one-worker trajectory; it is not parameter averaging.
- * Dropout draws differ (each worker has its own generator, seeded per step). Where the batch is cut is {@link Cut}'s: equal slices ({@code train.split: even}, reproducible to the bit),
+ * Dropout draws differ (each worker has its own generator, seeded per step). Where the batch is cut is
+ * {@link Cut}'s: equal slices ({@code train.split: even}, reproducible to the bit),
  * or slices sized by each worker's measured speed ({@code timed}).
  *
  * <p>Why this and not DL4J's {@code ParallelWrapper}: the wrapper trains one model per worker on different
@@ -527,13 +528,8 @@ public final class Workers implements AutoCloseable {
 
     /** The deferred sum over the whole gradient, at once (before an update that does not take ranges). */
     private void finishSum() {
-        if (pendingSum) {
-            INDArray sum = graph.getGradientsViewArray();
-            for (int w = 0; w < summedWorkers; w++) {
-                Blas.addInto(replicas.get(w).getGradientsViewArray(), sum);
-            }
-            pendingSum = false;
-        }
+        sumRange(0, (int) graph.getGradientsViewArray().length());
+        pendingSum = false;
     }
 
     /**
