@@ -109,7 +109,9 @@ public final class Backend {
         java.util.List<String> with = new java.util.ArrayList<>();
         for (org.deeplearning4j.nn.api.Layer l : graph.getLayers()) {
             Object helper = null;
-            if (l instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer c) {
+            if (l instanceof dev.dlp.fast.FastMaxPoolLayer) {
+                continue;   // its pooling is ours (DL4J's pass and helper only where it declines)
+            } else if (l instanceof org.deeplearning4j.nn.layers.convolution.ConvolutionLayer c) {
                 helper = c.getHelper();
             } else if (l instanceof org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer s) {
                 helper = s.getHelper();
