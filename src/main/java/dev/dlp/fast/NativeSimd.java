@@ -73,6 +73,26 @@ final class NativeSimd {
         }
     }
 
+    /**
+     * ReLU's backward pass over {@code n} floats: {@code out = [in > 0] * eps}, the step (1 or 0, NaN giving 0) times
+     * the gradient, as libnd4j's {@code step} op and an element-wise product compute it (so {@code 0 * eps} keeps
+     * its sign and a NaN gradient stays NaN: bit-identical).
+     */
+    static void reluBackprop(ByteBuffer in, ByteBuffer eps, ByteBuffer out, int n) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+            int at = i * 4;
+            FloatVector step = zero.blend(ONE, FloatVector.fromByteBuffer(S, in, at, ORDER)
+                    .compare(VectorOperators.GT, 0f));
+            step.mul(FloatVector.fromByteBuffer(S, eps, at, ORDER)).intoByteBuffer(out, at, ORDER);
+        }
+        for (; i < n; i++) {
+            int at = i * 4;
+            out.putFloat(at, (in.getFloat(at) > 0f ? 1f : 0f) * eps.getFloat(at));
+        }
+    }
+
     /** {@code x -= d} over {@code n} floats. */
     static void subtract(ByteBuffer x, ByteBuffer d, int n) {
         int i = 0;

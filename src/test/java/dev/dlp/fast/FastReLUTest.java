@@ -41,6 +41,38 @@ class FastReLUTest {
     }
 
     @Test
+    void theVectorPassEqualsLibnd4jsStepAndProductToTheBit() {
+        Nd4j.getRandom().setSeed(4);
+        INDArray in = Nd4j.randn(DataType.FLOAT, 3, 37);     // 111 floats: vector lanes and a scalar tail
+        INDArray eps = Nd4j.randn(DataType.FLOAT, 3, 37);
+        float[][] special = {{0f, -2f}, {-0f, 3f}, {Float.NaN, 1f}, {1f, Float.NaN}, {-1f, Float.POSITIVE_INFINITY},
+                {2f, Float.NEGATIVE_INFINITY}, {-3f, -5f}, {Float.MIN_VALUE, 7f}};
+        for (int i = 0; i < special.length; i++) {
+            in.putScalar(0, i * 2, special[i][0]);
+            eps.putScalar(0, i * 2, special[i][1]);
+            in.putScalar(2, 30 + i % 7, special[i][0]);   // the tail
+            eps.putScalar(2, 30 + i % 7, special[i][1]);
+        }
+        INDArray expected = in.ulike();
+        Nd4j.exec(new org.nd4j.linalg.api.ops.impl.scalar.Step(in, expected, 0.0));
+        expected.muli(eps);
+        long before = FastReLU.VECTOR_PASSES.sum();
+        INDArray actual = new FastReLU().backprop(in, eps).getFirst();
+        assertEquals(FastReLU.VECTOR_PASSES.sum(), before + 1, "the vector pass ran");
+        assertSameBits(expected, actual, in, eps);
+        INDArray fOrder = eps.dup('f');   // not c-order: libnd4j's ops, the same values
+        assertSameBits(expected, new FastReLU().backprop(in, fOrder).getFirst(), in, eps);
+        assertEquals(FastReLU.VECTOR_PASSES.sum(), before + 1, "a strided gradient takes libnd4j's ops");
+    }
+
+    private static void assertSameBits(INDArray expected, INDArray actual, INDArray in, INDArray eps) {
+        for (long i = 0; i < in.length(); i++) {
+            assertEquals(Float.floatToRawIntBits(expected.getFloat(i)), Float.floatToRawIntBits(actual.getFloat(i)),
+                    "element " + i + ": in " + in.getFloat(i) + ", eps " + eps.getFloat(i));
+        }
+    }
+
+    @Test
     void onlyReluIsReplaced() {
         assertInstanceOf(FastReLU.class, FastReLU.of(Activation.RELU));
         assertInstanceOf(ActivationTanH.class, FastReLU.of(Activation.TANH));
