@@ -27,7 +27,6 @@ final class PoolSimd {
     private static final int L = S.length();
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final FloatVector ZERO = FloatVector.zero(S);
-    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
     /** Lane i takes lane 2i (the window's left column), and lane 2i + 1 (its right one); the upper half repeats. */
     private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> (2 * i) % L);
     private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(S, i -> (2 * i + 1) % L);
@@ -103,18 +102,16 @@ final class PoolSimd {
         FloatVector a = FloatVector.fromByteBuffer(S, in, 4 * p0, ORDER);
         FloatVector b = FloatVector.fromByteBuffer(S, in, 4 * p1, ORDER);
         FloatVector v = a.max(b);
-        FloatVector max = v.rearrange(EVEN).max(v.rearrange(ODD)).rearrange(SPREAD);
+        FloatVector max = v.max(v.rearrange(PARTNER));   // each lane: its window's maximum
         FloatVector e = FloatVector.fromByteBuffer(S, eps, 4 * q, ORDER).rearrange(SPREAD);
-        FloatVector inA = ZERO.blend(ONE, a.compare(VectorOperators.EQ, max));
-        FloatVector inB = ZERO.blend(ONE, b.compare(VectorOperators.EQ, max));
-        FloatVector inAPartner = inA.rearrange(PARTNER);
+        VectorMask<Float> atA = a.compare(VectorOperators.EQ, max);
+        VectorMask<Float> partnerAtA = a.rearrange(PARTNER).compare(VectorOperators.EQ, max);
+        VectorMask<Float> atB = b.compare(VectorOperators.EQ, max);
+        VectorMask<Float> partnerAtB = b.rearrange(PARTNER).compare(VectorOperators.EQ, max);
         // the first maximum in a window: in the top row, the left column, or the right one when the left is not a
         // maximum; in the bottom row the same, when neither top input is a maximum
-        VectorMask<Float> firstA = inA.compare(VectorOperators.EQ, 1f)
-                .and(LEFT.or(inAPartner.compare(VectorOperators.EQ, 0f)));
-        VectorMask<Float> firstB = inB.compare(VectorOperators.EQ, 1f)
-                .and(LEFT.or(inB.rearrange(PARTNER).compare(VectorOperators.EQ, 0f)))
-                .and(inA.max(inAPartner).compare(VectorOperators.EQ, 0f));
+        VectorMask<Float> firstA = atA.and(LEFT.or(partnerAtA.not()));
+        VectorMask<Float> firstB = atB.and(LEFT.or(partnerAtB.not())).andNot(atA.or(partnerAtA));
         ZERO.blend(e, firstA).intoByteBuffer(g, 4 * p0, ORDER);
         ZERO.blend(e, firstB).intoByteBuffer(g, 4 * p1, ORDER);
     }
