@@ -14,6 +14,7 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -47,7 +48,8 @@ public final class FastPaths {
 
     /**
      * Puts the fast paths into {@code conf} (in place) when {@code engine} is {@code fast}: our layer
-     * configurations (max pooling included), {@link FastReLU} for plain ReLU activations and {@link FastAdam} for Adam. With
+     * configurations (max pooling and upsampling included), {@link FastReLU} for plain ReLU activations and
+     * {@link FastAdam} for Adam. With
      * {@code dl4j} it leaves DL4J's classes (converting any of ours back). Returns {@code conf}.
      */
     public static ComputationGraphConfiguration install(ComputationGraphConfiguration conf, Engine engine) {
@@ -99,6 +101,11 @@ public final class FastPaths {
             String why = FastMaxPool.unsupported((SubsamplingLayer) layer);
             return why != null ? new Choice(null, why)
                     : new Choice(ConfigCopy.fields(SubsamplingLayer.class, layer, new FastMaxPool()), null);
+        }
+        if (layer.getClass() == Upsampling2D.class) {
+            String why = FastUpsampling.unsupported((Upsampling2D) layer);
+            return why != null ? new Choice(null, why)
+                    : new Choice(ConfigCopy.fields(Upsampling2D.class, layer, new FastUpsampling()), null);
         }
         if (!(layer instanceof BaseLayer b)) {
             return new Choice(null, null);

@@ -16,10 +16,10 @@ import org.nd4j.linalg.activations.Activation;
  * {@code dL/dx = ε · [x > 0]} as libnd4j's {@code step} op (a vectorised scalar transform) and one element-wise
  * product, instead of its {@code relu_bp} custom op, which evaluates a {@code std::function} per element on this
  * build: 750-900 µs against 90-260 µs for the {@code [64, 6, 28, 28]} output of LeNet-5's first convolution,
- * one thread (measured; the same result to the bit). With the Vector API loaded and c-order float arrays in host memory
- * the step and the product are one pass in Java instead ({@link NativeSimd#reluBackprop}; two libnd4j ops and their
- * Java set-up cost ~20 µs a call at LeNet-5's sizes, 5 % of its training pass, 2026-11-30). A ReLU with a maximum, threshold or negative slope runs
- * DL4J's pass. The graph builder uses it for every {@code relu} activation ({@link #of}).
+ * one thread (measured; the same result to the bit). With the Vector API loaded and c-order float arrays in host
+ * memory the step and the product are one pass in Java instead ({@link NativeSimd#reluBackprop}; the two libnd4j
+ * ops and their Java set-up were 5 % of a LeNet-5 training pass, 2026-11-30). A ReLU with a maximum, threshold or
+ * negative slope runs DL4J's pass. The graph builder uses it for every {@code relu} activation ({@link #of}).
  */
 public class FastReLU extends ActivationReLU implements FastConfig {
     /** Backward passes that ran as one Vector API pass in ND4J's memory (tests assert that path ran). */

@@ -61,10 +61,10 @@ class FastMaxPoolTest {
         Nd4j.exec(bwd);
 
         INDArray ours = Nd4j.createUninitialized(DataType.FLOAT, planes, 1, h / 2, w / 2);
-        PoolSimd.forward(dev.dlp.nd4j.HostArrays.bytes(in), dev.dlp.nd4j.HostArrays.bytes(ours), planes * h / 2, w);
+        Resample2x2.maxPool(dev.dlp.nd4j.HostArrays.bytes(in), dev.dlp.nd4j.HostArrays.bytes(ours), planes * h / 2, w);
         assertEquals(out, ours, "forward");
         INDArray oursGrad = Nd4j.createUninitialized(DataType.FLOAT, planes, 1, h, w);
-        PoolSimd.backward(dev.dlp.nd4j.HostArrays.bytes(in), dev.dlp.nd4j.HostArrays.bytes(eps),
+        Resample2x2.maxPoolBackward(dev.dlp.nd4j.HostArrays.bytes(in), dev.dlp.nd4j.HostArrays.bytes(eps),
                 dev.dlp.nd4j.HostArrays.bytes(oursGrad), planes * h / 2, w);
         assertEquals(grad, oursGrad, "backward");
         assertEquals(eps.sumNumber().doubleValue(), oursGrad.sumNumber().doubleValue(), 1e-3,

@@ -10,9 +10,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * 2x2 max pooling with stride 2 over c-order {@code [planes, H, W]} floats in ND4J's memory ({@link
- * dev.dlp.nd4j.HostArrays#bytes}), {@code H} and {@code W} even: what libnd4j's {@code maxpool2d} and
- * {@code maxpool2d_bp} compute for that case, to the bit. The forward pass takes each window's maximum; the
+ * The 2x2 resampling kernels over c-order {@code [planes, H, W]} floats in ND4J's memory ({@link
+ * dev.dlp.nd4j.HostArrays#bytes}), each what libnd4j computes, to the bit: 2x2 max pooling with stride 2 ({@code H}
+ * and {@code W} even; libnd4j's {@code maxpool2d} and {@code maxpool2d_bp}) and nearest-neighbour upsampling by 2
+ * ({@code upsampling2d} and {@code upsampling_bp}).
+ *
+ * <p>Max pooling. The forward pass takes each window's maximum; the
  * backward pass gives each window's output gradient to the window's first maximum in row-major order (a tie, e.g.
  * a window of ReLU zeros, goes to its top-left maximum) and zero to the other three inputs, as libnd4j does.
  *
@@ -22,7 +25,7 @@ import java.nio.ByteOrder;
  * backward pass the second row of a pair after the first), so only the last row pairs, where a vector would run
  * past the end of an array, take the scalar loop. Load only when {@link Simd#AVAILABLE}.
  */
-final class PoolSimd {
+final class Resample2x2 {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
@@ -37,11 +40,11 @@ final class PoolSimd {
     /** The left column of each window. */
     private static final VectorMask<Float> LEFT = VectorMask.fromLong(S, 0x5555_5555_5555_5555L);
 
-    private PoolSimd() {
+    private Resample2x2() {
     }
 
     /** {@code out[p, y, x] = max of in[p, 2y..2y+1, 2x..2x+1]}; {@code rows = planes * H / 2} output rows. */
-    static void forward(ByteBuffer in, ByteBuffer out, int rows, int w) {
+    static void maxPool(ByteBuffer in, ByteBuffer out, int rows, int w) {
         int ow = w / 2;
         int inLen = in.capacity() / 4;
         int outLen = out.capacity() / 4;
@@ -51,7 +54,7 @@ final class PoolSimd {
             int p1 = p0 + w;
             int q = r * ow;
             if (p1 + chunks * L > inLen || q + chunks * (L / 2) + L / 2 > outLen) {
-                forwardRow(in, out, p0, p1, q, ow);
+                maxPoolRow(in, out, p0, p1, q, ow);
                 continue;
             }
             for (int x = 0; x < w; x += L) {
@@ -62,7 +65,7 @@ final class PoolSimd {
         }
     }
 
-    private static void forwardRow(ByteBuffer in, ByteBuffer out, int p0, int p1, int q, int ow) {
+    private static void maxPoolRow(ByteBuffer in, ByteBuffer out, int p0, int p1, int q, int ow) {
         for (int j = 0; j < ow; j++) {
             int a = 4 * (p0 + 2 * j);
             int b = 4 * (p1 + 2 * j);
@@ -74,9 +77,9 @@ final class PoolSimd {
 
     /**
      * The input gradient {@code g} (the shape of {@code in}) from the output gradient {@code eps} (the shape of
-     * {@link #forward}'s output): each window's gradient to its first maximum, zero elsewhere.
+     * {@link #maxPool}'s output): each window's gradient to its first maximum, zero elsewhere.
      */
-    static void backward(ByteBuffer in, ByteBuffer eps, ByteBuffer g, int rows, int w) {
+    static void maxPoolBackward(ByteBuffer in, ByteBuffer eps, ByteBuffer g, int rows, int w) {
         int ow = w / 2;
         int inLen = in.capacity() / 4;
         int epsLen = eps.capacity() / 4;
@@ -86,19 +89,19 @@ final class PoolSimd {
             int p1 = p0 + w;
             int q = r * ow;
             if (p1 + chunks * L > inLen || q + chunks * (L / 2) + L / 2 > epsLen) {
-                backwardRow(in, eps, g, p0, p1, q, ow);
+                maxPoolBackwardRow(in, eps, g, p0, p1, q, ow);
                 continue;
             }
             // right to left: a vector past the end of the top row writes into the bottom one, which the vector to
             // its left (or, at x = 0, this one) writes again; past the bottom row, into the next row pair
             for (int x = (chunks - 1) * L; x >= 0; x -= L) {
-                chunk(in, eps, g, p0 + x, p1 + x, q + x / 2);
+                maxPoolBackwardChunk(in, eps, g, p0 + x, p1 + x, q + x / 2);
             }
         }
     }
 
     /** The input gradient of L/2 windows whose top-left inputs start at {@code p0} (top row) and {@code p1}. */
-    private static void chunk(ByteBuffer in, ByteBuffer eps, ByteBuffer g, int p0, int p1, int q) {
+    private static void maxPoolBackwardChunk(ByteBuffer in, ByteBuffer eps, ByteBuffer g, int p0, int p1, int q) {
         FloatVector a = FloatVector.fromByteBuffer(S, in, 4 * p0, ORDER);
         FloatVector b = FloatVector.fromByteBuffer(S, in, 4 * p1, ORDER);
         FloatVector v = a.max(b);
@@ -116,7 +119,7 @@ final class PoolSimd {
         ZERO.blend(e, firstB).intoByteBuffer(g, 4 * p1, ORDER);
     }
 
-    private static void backwardRow(ByteBuffer in, ByteBuffer eps, ByteBuffer g, int p0, int p1, int q, int ow) {
+    private static void maxPoolBackwardRow(ByteBuffer in, ByteBuffer eps, ByteBuffer g, int p0, int p1, int q, int ow) {
         for (int j = 0; j < ow; j++) {
             int[] at = {4 * (p0 + 2 * j), 4 * (p0 + 2 * j) + 4, 4 * (p1 + 2 * j), 4 * (p1 + 2 * j) + 4};
             int first = 0;
@@ -131,6 +134,67 @@ final class PoolSimd {
             float e = eps.getFloat(4 * (q + j));
             for (int k = 0; k < 4; k++) {
                 g.putFloat(at[k], k == first ? e : 0f);
+            }
+        }
+    }
+
+    /**
+     * Nearest-neighbour upsampling by 2: {@code out[p, y, x] = in[p, y / 2, x / 2]}, {@code out} {@code [planes, 2h,
+     * 2w]} for {@code in} {@code [planes, h, w]}; {@code rows = planes * h}.
+     */
+    static void upsample(ByteBuffer in, ByteBuffer out, int rows, int w) {
+        int inLen = in.capacity() / 4;
+        int outLen = out.capacity() / 4;
+        int chunks = (2 * w + L - 1) / L;
+        for (int r = 0; r < rows; r++) {
+            int p = r * w;
+            int top = 4 * r * w;   // output row 2r starts at 2r * 2w = 4rw
+            if (p + (chunks - 1) * (L / 2) + L > inLen || top + 2 * w + chunks * L > outLen) {
+                for (int x = 0; x < 2 * w; x++) {
+                    float v = in.getFloat(4 * (p + x / 2));
+                    out.putFloat(4 * (top + x), v);
+                    out.putFloat(4 * (top + 2 * w + x), v);
+                }
+                continue;
+            }
+            // right to left: a vector past the end of the top output row writes into the bottom one, which the
+            // vector to its left (or, at x = 0, this one) writes again; past the bottom row, into the next pair
+            for (int c = chunks - 1; c >= 0; c--) {
+                FloatVector v = FloatVector.fromByteBuffer(S, in, 4 * (p + c * (L / 2)), ORDER).rearrange(SPREAD);
+                v.intoByteBuffer(out, 4 * (top + c * L), ORDER);
+                v.intoByteBuffer(out, 4 * (top + 2 * w + c * L), ORDER);
+            }
+        }
+    }
+
+    /**
+     * The gradient of {@link #upsample}: {@code g[p, y, x]} the sum of {@code eps} over the 2x2 block it was copied
+     * to, added as libnd4j adds it ({@code 0 + top-left + top-right + bottom-left + bottom-right}, in that order).
+     */
+    static void upsampleBackward(ByteBuffer eps, ByteBuffer g, int rows, int w) {
+        int epsLen = eps.capacity() / 4;
+        int gLen = g.capacity() / 4;
+        int chunks = (2 * w + L - 1) / L;
+        for (int r = 0; r < rows; r++) {
+            int q = r * w;
+            int top = 4 * r * w;
+            int bottom = top + 2 * w;
+            if (bottom + chunks * L > epsLen || q + chunks * (L / 2) + L / 2 > gLen) {
+                for (int x = 0; x < w; x++) {
+                    float s = 0f;
+                    s += eps.getFloat(4 * (top + 2 * x));
+                    s += eps.getFloat(4 * (top + 2 * x + 1));
+                    s += eps.getFloat(4 * (bottom + 2 * x));
+                    s += eps.getFloat(4 * (bottom + 2 * x + 1));
+                    g.putFloat(4 * (q + x), s);
+                }
+                continue;
+            }
+            for (int c = 0; c < chunks; c++) {
+                FloatVector t = FloatVector.fromByteBuffer(S, eps, 4 * (top + c * L), ORDER);
+                FloatVector b = FloatVector.fromByteBuffer(S, eps, 4 * (bottom + c * L), ORDER);
+                ZERO.add(t.rearrange(EVEN)).add(t.rearrange(ODD)).add(b.rearrange(EVEN)).add(b.rearrange(ODD))
+                        .intoByteBuffer(g, 4 * (q + c * (L / 2)), ORDER);
             }
         }
     }
