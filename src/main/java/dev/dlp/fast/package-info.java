@@ -56,9 +56,19 @@
  *       softmax, loss, gradient and score over every step in one pass, per-step label mask included</td><td>
  *       softmax + mcxent with a bias, NCW</td><td>loss weights, per-output masks, another backend, non-float
  *       data</td><td>FastRnnOutputTest</td></tr>
- *   <tr><td>{@link dev.dlp.fast.FastReLU}</td><td>ActivationReLU's backward pass as libnd4j's step op and a
- *       product</td><td>plain relu (no max, threshold or slope)</td><td>shape or type mismatch</td>
- *       <td>FastReLUTest</td></tr>
+ *   <tr><td>{@link dev.dlp.fast.FastReLU}</td><td>ActivationReLU's backward pass: step times gradient in one
+ *       Vector API pass in ND4J's memory ({@link dev.dlp.fast.NativeSimd#reluBackprop}), else libnd4j's step op
+ *       and a product; bit-identical</td><td>plain relu (no max, threshold or slope)</td><td>shape or type
+ *       mismatch</td><td>FastReLUTest</td></tr>
+ *   <tr><td>{@link dev.dlp.fast.FastMaxPool} / {@link dev.dlp.fast.FastMaxPoolLayer}</td><td>SubsamplingLayer:
+ *       max pooling forward and backward on the Vector API in ND4J's memory ({@link dev.dlp.fast.Resample2x2};
+ *       the gradient to each window's first maximum, as libnd4j), bit-identical</td><td>max pooling, 2x2 kernel,
+ *       stride 2, no padding, NCHW</td><td>odd height or width, non-float data, another backend</td>
+ *       <td>FastMaxPoolTest</td></tr>
+ *   <tr><td>{@link dev.dlp.fast.FastUpsampling} / {@link dev.dlp.fast.FastUpsamplingLayer}</td><td>Upsampling2D:
+ *       nearest upsampling by 2 forward and backward on the Vector API (each block's gradient added in
+ *       libnd4j's order), no feed-forward cache copy; bit-identical</td><td>size 2, NCHW, no dropout</td>
+ *       <td>non-float data, another backend</td><td>FastUpsamplingTest</td></tr>
  *   <tr><td>{@link dev.dlp.fast.FastAdam} / {@link dev.dlp.fast.FastAdamUpdater}</td><td>Adam's
  *       {@code adam_updater} op, as one Java pass: on the Vector API in ND4J's memory ({@link dev.dlp.fast.NativeSimd},
  *       when {@link dev.dlp.fast.Simd#AVAILABLE}), else a heap loop, bit-identical</td><td>every Adam updater</td>
