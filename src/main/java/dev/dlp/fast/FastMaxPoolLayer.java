@@ -38,55 +38,34 @@ public class FastMaxPoolLayer extends SubsamplingLayer implements PathUse.Traced
 
     /** Why this input cannot take the fast pass (null: it can). */
     private String decline(INDArray in) {
-        if (!dev.dlp.nd4j.Backend.hostArrays()) {
-            return "arrays are not in host memory on this backend";
-        }
-        if (in.rank() != 4 || in.dataType() != DataType.FLOAT || dataType != DataType.FLOAT) {
-            return "a rank-" + in.rank() + " " + in.dataType() + " input (fast: rank 4, float)";
-        }
-        if (in.size(2) % 2 != 0 || in.size(3) % 2 != 0) {
-            return "odd height or width " + in.size(2) + "x" + in.size(3) + " (fast: even, no padding)";
-        }
-        return null;
-    }
-
-    /** {@code a}, or a c-order copy when its elements are not one after another (e.g. an f-order gradient). */
-    private static INDArray contiguous(INDArray a) {
-        return HostArrays.contiguousFloats(a) ? a : a.dup('c');
+        String why = PathUse.explainGrid(in, dataType);
+        return why == null && (in.size(2) % 2 != 0 || in.size(3) % 2 != 0)
+                ? "odd height or width " + in.size(2) + "x" + in.size(3) + " (fast: even, no padding)" : why;
     }
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
-        String why = decline(input);
-        if (why != null) {
-            if (training) {
-                use.declined(layerConf().getLayerName(), why);
-            }
+        if (use.declines(layerConf().getLayerName(), decline(input), training)) {
             return super.activate(training, workspaceMgr);
         }
-        INDArray in = contiguous(input);
-        long n = in.size(0);
-        long c = in.size(1);
-        int h = (int) in.size(2);
-        int w = (int) in.size(3);
+        INDArray in = HostArrays.contiguous(input);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                new long[]{n, c, h / 2, w / 2}, 'c');
-        Resample2x2.maxPool(HostArrays.bytes(in), HostArrays.bytes(out), Math.toIntExact(n * c * h / 2), w);
+                new long[]{in.size(0), in.size(1), in.size(2) / 2, in.size(3) / 2}, 'c');
+        Resample2x2.maxPool(HostArrays.bytes(in), HostArrays.bytes(out),
+                Math.toIntExact(in.size(0) * in.size(1) * in.size(2) / 2), (int) in.size(3));
         return out;
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        String why = decline(input);
-        if (why != null) {
-            use.declined(layerConf().getLayerName(), why);
+        if (use.declines(layerConf().getLayerName(), decline(input), true)) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         use.fast();
-        INDArray in = contiguous(input);
-        INDArray eps = contiguous(epsilon.castTo(DataType.FLOAT));
+        INDArray in = HostArrays.contiguous(input);
+        INDArray eps = HostArrays.contiguous(epsilon.castTo(DataType.FLOAT));
         INDArray g = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, in.shape(), 'c');
         Resample2x2.maxPoolBackward(HostArrays.bytes(in), HostArrays.bytes(eps), HostArrays.bytes(g),
                 Math.toIntExact(in.size(0) * in.size(1) * in.size(2) / 2), (int) in.size(3));

@@ -36,52 +36,28 @@ public class FastUpsamplingLayer extends Upsampling2D implements PathUse.Traced 
         return use;
     }
 
-    /** Why this input cannot take the fast pass (null: it can). */
-    private String decline(INDArray in) {
-        if (!dev.dlp.nd4j.Backend.hostArrays()) {
-            return "arrays are not in host memory on this backend";
-        }
-        if (in.rank() != 4 || in.dataType() != DataType.FLOAT || dataType != DataType.FLOAT) {
-            return "a rank-" + in.rank() + " " + in.dataType() + " input (fast: rank 4, float)";
-        }
-        return null;
-    }
-
-    private static INDArray contiguous(INDArray a) {
-        return HostArrays.contiguousFloats(a) ? a : a.dup('c');
-    }
-
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(false);
-        String why = decline(input);
-        if (why != null) {
-            if (training) {
-                use.declined(layerConf().getLayerName(), why);
-            }
+        if (use.declines(layerConf().getLayerName(), PathUse.explainGrid(input, dataType), training)) {
             return super.activate(training, workspaceMgr);
         }
-        INDArray in = contiguous(input);
-        long n = in.size(0);
-        long c = in.size(1);
-        int h = (int) in.size(2);
-        int w = (int) in.size(3);
+        INDArray in = HostArrays.contiguous(input);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
-                new long[]{n, c, 2L * h, 2L * w}, 'c');
-        Resample2x2.upsample(HostArrays.bytes(in), HostArrays.bytes(out), Math.toIntExact(n * c * h), w);
+                new long[]{in.size(0), in.size(1), 2 * in.size(2), 2 * in.size(3)}, 'c');
+        Resample2x2.upsample(HostArrays.bytes(in), HostArrays.bytes(out),
+                Math.toIntExact(in.size(0) * in.size(1) * in.size(2)), (int) in.size(3));
         return out;
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        String why = decline(input);
-        if (why != null) {
-            use.declined(layerConf().getLayerName(), why);
+        if (use.declines(layerConf().getLayerName(), PathUse.explainGrid(input, dataType), true)) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         use.fast();
-        INDArray eps = contiguous(epsilon.castTo(DataType.FLOAT));
+        INDArray eps = HostArrays.contiguous(epsilon.castTo(DataType.FLOAT));
         INDArray g = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
         Resample2x2.upsampleBackward(HostArrays.bytes(eps), HostArrays.bytes(g),
                 Math.toIntExact(input.size(0) * input.size(1) * input.size(2)), (int) input.size(3));

@@ -34,6 +34,17 @@ public final class PathUse {
         }
     }
 
+    /**
+     * Whether a pass of layer {@code layer} must run DL4J's code because of {@code reason} (null: it need not);
+     * a training pass that must is counted and logged as {@link #declined}.
+     */
+    public boolean declines(String layer, String reason, boolean training) {
+        if (reason != null && training) {
+            declined(layer, reason);
+        }
+        return reason != null;
+    }
+
     /** Whether the latest training pass took the fast path. */
     public boolean lastFast() {
         return lastFast;
@@ -75,6 +86,22 @@ public final class PathUse {
             return "a mask array";
         }
         return specific;
+    }
+
+    /**
+     * Why a layer of ours whose pass runs on the Vector API over a rank-4 float input in host memory cannot take it
+     * for {@code input} ({@code dataType}: the network's), or null.
+     */
+    static String explainGrid(org.nd4j.linalg.api.ndarray.INDArray input,
+                              org.nd4j.linalg.api.buffer.DataType dataType) {
+        if (!dev.dlp.nd4j.Backend.hostArrays()) {
+            return "arrays are not in host memory on this backend";
+        }
+        if (input.rank() != 4 || input.dataType() != org.nd4j.linalg.api.buffer.DataType.FLOAT
+                || dataType != org.nd4j.linalg.api.buffer.DataType.FLOAT) {
+            return "a rank-" + input.rank() + " " + input.dataType() + " input (fast: rank 4, float)";
+        }
+        return null;
     }
 
     /** Implemented by every layer of ours. */

@@ -61,6 +61,11 @@ public final class HostArrays {
                 && (a.length() == 1 || a.elementWiseStride() == 1 && (a.ordering() == 'c' || a.isVectorOrScalar()));
     }
 
+    /** {@code a}, or a c-order copy when its elements are not one after another (e.g. an f-order gradient). */
+    public static INDArray contiguous(INDArray a) {
+        return contiguousFloats(a) ? a : a.dup('c');
+    }
+
     /**
      * Copies {@code a}'s elements in c order into {@code dst[0, length)}: one bulk copy when {@code a} is
      * {@link #contiguousFloats}, else through a c-order float copy.

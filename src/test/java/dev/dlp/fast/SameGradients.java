@@ -43,6 +43,24 @@ final class SameGradients {
                 + u.declinedPasses() + " " + u.reasons());
     }
 
+    /**
+     * Runs one forward/backward pass of both graphs on {@code x}/{@code labels}; asserts layer {@code name}'s
+     * activations, the score and every parameter gradient equal to the bit, and that {@code ours}' layer
+     * {@code name} took its fast pass.
+     */
+    static void assertSameBits(ComputationGraph dl4j, ComputationGraph ours, INDArray x, INDArray labels,
+                               String name) {
+        assertEquals(dl4j.feedForward(x, false).get(name), ours.feedForward(x, false).get(name), name + " activations");
+        for (ComputationGraph g : List.of(dl4j, ours)) {
+            g.setInputs(x);
+            g.setLabels(labels);
+            g.computeGradientAndScore();
+        }
+        assertEquals(dl4j.score(), ours.score());
+        assertEquals(dl4j.gradient().gradient(), ours.gradient().gradient(), "every parameter gradient, bit for bit");
+        assertFastRan(ours, name);
+    }
+
     /** Relative error of two arrays: |a - b| / max(|a|, |b|). */
     static double relError(INDArray a, INDArray b) {
         double scale = Math.max(a.norm2Number().doubleValue(), b.norm2Number().doubleValue());
