@@ -1,11 +1,13 @@
 package dev.dlp.fast;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.Arrays;
 import java.util.Collection;
 
 /**
@@ -33,17 +35,18 @@ public class FastMaxPool extends SubsamplingLayer implements FastConfig {
      * kernel, stride 2, dilation 1, no padding, NCHW data.
      */
     static String unsupported(SubsamplingLayer s) {
-        boolean twoByTwo = java.util.Arrays.equals(s.getKernelSize(), new int[]{2, 2})
-                && java.util.Arrays.equals(s.getStride(), new int[]{2, 2});
+        boolean twoByTwo = Arrays.equals(s.getKernelSize(), new int[]{2, 2})
+                && Arrays.equals(s.getStride(), new int[]{2, 2});
+        // (qualified: the simple name is SubsamplingLayer's nested legacy enum, which this class inherits)
         return s.getPoolingType() != org.deeplearning4j.nn.conf.layers.PoolingType.MAX
                 ? "pooling " + s.getPoolingType() + " (fast: max)"
-                : !twoByTwo ? "kernel " + java.util.Arrays.toString(s.getKernelSize()) + ", stride "
-                + java.util.Arrays.toString(s.getStride()) + " (fast: 2x2, stride 2)"
-                : s.getDilation() != null && !java.util.Arrays.equals(s.getDilation(), new int[]{1, 1})
-                ? "dilation " + java.util.Arrays.toString(s.getDilation())
-                : s.getPadding() != null && !java.util.Arrays.equals(s.getPadding(), new int[]{0, 0})
-                ? "padding " + java.util.Arrays.toString(s.getPadding())
-                : s.getCnn2dDataFormat() != org.deeplearning4j.nn.conf.CNN2DFormat.NCHW
+                : !twoByTwo ? "kernel " + Arrays.toString(s.getKernelSize()) + ", stride "
+                + Arrays.toString(s.getStride()) + " (fast: 2x2, stride 2)"
+                : s.getDilation() != null && !Arrays.equals(s.getDilation(), new int[]{1, 1})
+                ? "dilation " + Arrays.toString(s.getDilation())
+                : s.getPadding() != null && !Arrays.equals(s.getPadding(), new int[]{0, 0})
+                ? "padding " + Arrays.toString(s.getPadding())
+                : s.getCnn2dDataFormat() != CNN2DFormat.NCHW
                 ? "data format " + s.getCnn2dDataFormat() + " (fast: NCHW)"
                 : !Simd.AVAILABLE ? "the Vector API module is not loaded" : null;
     }

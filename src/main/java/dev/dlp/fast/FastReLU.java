@@ -1,11 +1,10 @@
 package dev.dlp.fast;
 
 import dev.dlp.nd4j.HostArrays;
-import org.nd4j.linalg.api.buffer.DataType;
-
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.factory.Nd4j;

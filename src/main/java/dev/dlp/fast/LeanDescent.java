@@ -170,8 +170,8 @@ class LeanDescent extends StochasticGradientDescent {
      * DL4J's update, except that inside the lean path of {@link #optimize}, when the graph's updater is our fused
      * Adam ({@link GraphUpdater}) and the step function ours ({@link JavaStep}), the update and the step
      * {@code params -= update} run as one pass ({@link GraphUpdater#updateAndStep}), cut into ranges by
-     * {@link #inRanges}; {@link #optimize} then skips the step function. Same arithmetic as the update followed by the step, bit for bit. {@code -Ddlp.fusedStep=false} keeps
-     * the two passes.
+     * {@link #inRanges}; {@link #optimize} then skips the step function. Same arithmetic as the update followed by
+     * the step, bit for bit. {@code -Ddlp.fusedStep=false} keeps the two passes.
      */
     @Override
     public void updateGradientAccordingToParams(Gradient gradient, org.deeplearning4j.nn.api.Model model,
