@@ -143,13 +143,14 @@ public final class FastPaths {
         }
         if (layer.getClass() == ConvolutionLayer.class) {
             ConvolutionLayer c = (ConvolutionLayer) layer;
-            boolean narrow = c.getNOut() <= NarrowConvolution.MAX_OUT
-                    && c.getActivationFn() instanceof ActivationIdentity && common == null;
+            boolean narrow = NarrowConvolution.covers(c)
+                    && NarrowConvolutionLayer.activationApplies(c.getActivationFn()) && common == null;
             ConvolutionOfOurs f = readsModelInput ? new InputConvolution() : narrow ? new NarrowConvolution() : null;
             if (f == null) {
                 return new Choice(null, "DL4J's convolution (oneDNN) runs it; ours covers a model input's "
-                        + "layer, and layers with at most " + NarrowConvolution.MAX_OUT + " output channels, the "
-                        + "identity activation and no dropout");
+                        + "layer, and layers with at most " + NarrowConvolution.MAX_OUT + " output channels or at "
+                        + "most " + NarrowConvolution.MAX_CHANNELS + " channels in and out and a kernel of at most "
+                        + NarrowConvolution.MAX_TAPS + " taps, with the identity or ReLU activation and no dropout");
             }
             return new Choice(ConfigCopy.fields(ConvolutionLayer.class, layer, f), null);
         }

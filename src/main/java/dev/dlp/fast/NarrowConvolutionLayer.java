@@ -2,8 +2,6 @@ package dev.dlp.fast;
 
 import dev.dlp.nd4j.HostArrays;
 import java.util.Arrays;
-import dev.dlp.nd4j.Blas;
-import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -13,33 +11,48 @@ import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The layer behind {@link NarrowConvolution}: DL4J's convolution for one or two output channels as one small
- * OpenBLAS product per example and Java passes that shift and add.
+ * The layer behind {@link NarrowConvolution}: DL4J's convolution for layers with few channels, as sums over kernel
+ * taps in Java ({@link Taps}, on the Vector API when it is loaded).
  *
- * <p>Why: oneDNN runs a convolution with one output channel badly here (conv-ae's 16→1 output layer at batch 64,
- * {@code DNNL_VERBOSE}: 2.2 ms forward, 2.1 ms backward-weights, 1.8 ms backward-data, plus ~2.7 ms reordering its
- * 64x16x28x28 input to and from oneDNN's blocked layout). Here, per example, {@code Y = W' X} with {@code X} the
- * input as {@code [C, H W]} (read in place) and {@code W'} the weights as {@code [O kH kW, C]}: row {@code (o, p, q)}
- * of {@code Y} is channel o's contribution of kernel tap (p, q) at every input pixel, and the output is the sum of
- * those rows, each shifted by its tap. Backward, the output gradient shifted by every tap gives {@code D}
- * ({@code [O kH kW, H W]}); then {@code dW' += D Xᵀ} and the input gradient {@code W'ᵀ D}, both products.
+ * <p>Why: oneDNN runs convolutions with few channels badly here: conv-ae's 16→1 output layer at batch 64
+ * ({@code DNNL_VERBOSE}) took 2.2 ms forward, 2.1 ms backward-weights and 1.8 ms backward-data, plus ~2.7 ms
+ * reordering its 64x16x28x28 input to and from oneDNN's blocked layout; and libnd4j sets up oneDNN's primitive
+ * anew for every call, a cost per pass whose share grows as a batch is cut between workers.
  *
- * <p>The fast passes need NCHW float data, stride 1, dilation 1, symmetric padding, the identity activation and no
- * dropout or weight noise; anything else runs DL4J's passes.
+ * <p>How: the input is copied once per pass into a zero-padded, channel-major layout {@code P[C][n Hp Wp]} (each
+ * example's padded {@code Hp x Wp} image after the other). There kernel tap {@code (p, q)} reads the input at the
+ * fixed offset {@code p Wp + q} from an output's position, for every example at once, so the convolution is
+ * {@code Z[o][j] = sum over taps and c of W[o, c, p, q] P[c][j + p Wp + q]}, {@code Z} indexed like {@code P}
+ * (positions that are no output, e.g. the right border, hold values nobody reads). Backward, with {@code G} the
+ * output gradient at the output positions and zero elsewhere, {@code dW[o, c, p, q] = sum over j of G[o][j]
+ * P[c][j + p Wp + q]}, and the padded input gradient is the same kind of sum as the forward pass over {@code G}
+ * shifted the other way. The bias and a plain ReLU are applied when the output is unpadded.
+ *
+ * <p>The fast passes need NCHW float data, stride 1, dilation 1, symmetric padding, the identity activation or a
+ * plain ReLU and no dropout or weight noise; anything else runs DL4J's passes.
  */
 public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.Traced {
     private final PathUse use = new PathUse();
-    private float[] w = new float[0];       // [O kH kW][C]
-    private float[] y = new float[0];       // one example's taps [O kH kW][H W]
-    private float[] o = new float[0];       // outputs or output gradients [n][O][oH][oW]
+    private float[] hostIn = new float[0];   // the input, then the input gradient, [n][C][H][W]
+    private float[] padded = new float[0];   // P [C][rows' stride]
+    private float[] padGrad = new float[0];  // dP [C][rows' stride]
+    private float[] z = new float[0];        // Z [O][rows' stride]
+    private float[] grad = new float[0];     // G [O][rows' stride]
+    /** The geometry {@link #padded} and {@link #grad} are laid out for: their zeros stay while it does. */
+    private Geometry laidOut;
+    private float[] o = new float[0];        // outputs [n][O][oH][oW] (after the activation)
+    private float[] d = new float[0];        // output gradients [n][O][oH][oW]
+    private float[] raw = new float[0];      // the weights [O][C][kH][kW]
+    private float[] perTap = new float[0];   // the weights [kH kW][O][C]
+    private float[] perTapT = new float[0];  // the weights [kH kW][C][O]
     private float[] bias = new float[0];
-    private FloatPointer wN;
-    private FloatPointer yN;
-    private FloatPointer dwN;
+    /** The input whose outputs {@link #o} and padded copy {@link #padded} are held (a training pass's), or null. */
+    private INDArray outputsOf;
 
     public NarrowConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -48,13 +61,19 @@ public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.
     /** {pH, pW} when the fast passes apply, else null. */
     int[] fastPadding() {
         org.deeplearning4j.nn.conf.layers.ConvolutionLayer c = layerConf();
-        if (!dev.dlp.nd4j.Backend.hostArrays() || !(c.getActivationFn() instanceof ActivationIdentity)
+        if (!dev.dlp.nd4j.Backend.hostArrays() || !activationApplies(c.getActivationFn())
                 || c.getIDropout() != null || c.getWeightNoise() != null || dataType != DataType.FLOAT || input == null
-                || input.dataType() != DataType.FLOAT || c.getNOut() > NarrowConvolution.MAX_OUT) {
+                || input.dataType() != DataType.FLOAT || !NarrowConvolution.covers(c)) {
             return null;
         }
         int[] pad = InputConvolutionLayer.symmetricPadding(c, input);
         return pad != null && input.size(1) == c.getNIn() ? pad : null;
+    }
+
+    /** The activations the fast passes apply: the identity and a plain ReLU. */
+    static boolean activationApplies(org.nd4j.linalg.activations.IActivation a) {
+        return a instanceof ActivationIdentity || a instanceof ActivationReLU r && r.getMax() == null
+                && r.getThreshold() == null && r.getNegativeSlope() == null;
     }
 
     @Override
@@ -69,31 +88,43 @@ public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.
             return super.activate(training, workspaceMgr);
         }
         Geometry g = new Geometry(input, layerConf(), pad);
-        INDArray x = HostArrays.contiguousFloats(input) ? input : input.dup('c');
-        prepare(g);
-        Arrays.fill(o, 0, g.outLength(), 0f);
-        Blas.Matrix wm = new Blas.Matrix(wN, g.taps(), g.c, g.c, false);
-        Blas.Matrix ym = new Blas.Matrix(yN, g.taps(), g.hw(), g.hw(), false);
-        FloatPointer xp = (FloatPointer) x.data().addressPointer();
-        for (int e = 0; e < g.n; e++) {
-            Blas.Matrix xm = new Blas.Matrix(new FloatPointer(xp).position((long) e * g.c * g.hw()), g.c, g.hw(),
-                    g.hw(), false);
-            Blas.gemm(wm, false, xm, false, ym, 1f, 0f);
-            yN.position(0).get(y, 0, g.taps() * g.hw());
-            shift(y, o, e, g, true);
-        }
-        for (int e = 0; e < g.n; e++) {
-            for (int c = 0; c < g.out; c++) {
-                int base = (e * g.out + c) * g.ohw();
-                for (int i = 0; i < g.ohw(); i++) {
-                    o[base + i] += bias[c];
-                }
-            }
-        }
+        forward(g);
+        outputsOf = training ? input : null;
         INDArray result = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT,
                 new long[]{g.n, g.out, g.oh, g.ow}, 'c');
         HostArrays.write(o, result);
         return result;
+    }
+
+    /** The outputs for {@link #input} into {@link #o}: the input padded, the sums over taps, bias, activation. */
+    private void forward(Geometry g) {
+        prepare(g);
+        HostArrays.read(input, hostIn);
+        int r = g.rowStride();
+        for (int e = 0; e < g.n; e++) {
+            for (int c = 0; c < g.c; c++) {
+                int src = (e * g.c + c) * g.h * g.w;
+                int dst = c * r + e * g.hpwp() + g.ph * g.wp() + g.pw;
+                for (int y = 0; y < g.h; y++) {
+                    System.arraycopy(hostIn, src + y * g.w, padded, dst + y * g.wp(), g.w);
+                }
+            }
+        }
+        Taps.correlate(perTap, g.out, g.c, padded, r, g.offsets(), z, g.outputSpan());
+        boolean relu = !(layerConf().getActivationFn() instanceof ActivationIdentity);
+        for (int e = 0; e < g.n; e++) {
+            for (int c = 0; c < g.out; c++) {
+                float b = bias[c];
+                int dst = (e * g.out + c) * g.ohw();
+                for (int y = 0; y < g.oh; y++) {
+                    int src = c * r + e * g.hpwp() + y * g.wp();
+                    for (int x = 0; x < g.ow; x++) {
+                        float v = z[src + x] + b;
+                        o[dst++] = relu ? Math.max(0f, v) : v;
+                    }
+                }
+            }
+        }
     }
 
     @Override
@@ -102,45 +133,66 @@ public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.
         boolean fast = pad != null && epsilon.dataType() == DataType.FLOAT;
         if (!fast) {
             use.declined(layerConf().getLayerName(), PathUse.explain(layerConf(), dataType, input, false,
-                    "needs the identity activation, NCHW data, stride 1, dilation 1 and symmetric padding"));
+                    "needs the identity activation or a plain ReLU, NCHW data, stride 1, dilation 1 and symmetric "
+                            + "padding"));
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         use.fast();
         Geometry g = new Geometry(input, layerConf(), pad);
-        INDArray x = HostArrays.contiguousFloats(input) ? input : input.dup('c');
-        prepare(g);
-        HostArrays.read(epsilon, o);
-        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
-        Blas.Matrix wm = new Blas.Matrix(wN, g.taps(), g.c, g.c, false);
-        Blas.Matrix dm = new Blas.Matrix(yN, g.taps(), g.hw(), g.hw(), false);
-        Blas.Matrix dwm = new Blas.Matrix(dwN, g.taps(), g.c, g.c, false);
-        FloatPointer xp = (FloatPointer) x.data().addressPointer();
-        FloatPointer dxp = (FloatPointer) dx.data().addressPointer();
+        if (outputsOf != input) {
+            forward(g);   // the training pass's padded input and outputs are not at hand
+        } else {
+            prepare(g);
+        }
+        outputsOf = null;
+        HostArrays.read(epsilon, d);
+        boolean relu = !(layerConf().getActivationFn() instanceof ActivationIdentity);
+        int r = g.rowStride();
+        int m = g.offset(g.kh * g.kw - 1);
+        // G: the output gradient (through the ReLU) at output position j of row o, at grad[o r + m + j]; zero
+        // elsewhere (prepare zeroed it for this geometry, and only output positions are written)
         float[] db = new float[g.out];
         for (int e = 0; e < g.n; e++) {
             for (int c = 0; c < g.out; c++) {
-                int base = (e * g.out + c) * g.ohw();
-                for (int i = 0; i < g.ohw(); i++) {
-                    db[c] += o[base + i];
+                int src = (e * g.out + c) * g.ohw();
+                float sum = 0f;
+                for (int y = 0; y < g.oh; y++) {
+                    int dst = c * r + m + e * g.hpwp() + y * g.wp();
+                    for (int x = 0; x < g.ow; x++, src++) {
+                        float v = relu && !(o[src] > 0f) ? 0f : d[src];
+                        grad[dst + x] = v;
+                        sum += v;
+                    }
+                }
+                db[c] += sum;
+            }
+        }
+        int kk = g.kh * g.kw;
+        float[] dwPerTap = new float[kk * g.out * g.c];
+        Taps.weights(grad, m, g.out, padded, g.c, r, g.offsets(), dwPerTap, g.outputSpan());
+        int[] back = new int[kk];
+        for (int t = 0; t < kk; t++) {
+            back[t] = m - g.offset(t);
+        }
+        Taps.correlate(perTapT, g.c, g.out, grad, r, back, padGrad, g.inputSpan());
+        // dP -> the input gradient [n][C][H][W] (the padding's gradient dropped)
+        for (int e = 0; e < g.n; e++) {
+            for (int c = 0; c < g.c; c++) {
+                int dst = (e * g.c + c) * g.h * g.w;
+                int src = c * r + e * g.hpwp() + g.ph * g.wp() + g.pw;
+                for (int y = 0; y < g.h; y++) {
+                    System.arraycopy(padGrad, src + y * g.wp(), hostIn, dst + y * g.w, g.w);
                 }
             }
-            shift(y, o, e, g, false);
-            yN.position(0).put(y, 0, g.taps() * g.hw());
-            long off = (long) e * g.c * g.hw();
-            Blas.gemm(dm, false, new Blas.Matrix(new FloatPointer(xp).position(off), g.c, g.hw(), g.hw(), false),
-                    true, dwm, 1f, e == 0 ? 0f : 1f);
-            Blas.gemm(wm, true, dm, false, new Blas.Matrix(new FloatPointer(dxp).position(off), g.c, g.hw(),
-                    g.hw(), false), 1f, 0f);
         }
-        // dW' [O kH kW][C] -> the gradient view [O][C][kH][kW]
-        float[] dw = new float[g.taps() * g.c];
-        dwN.position(0).get(dw, 0, dw.length);
-        float[] view = new float[dw.length];
-        int kk = g.kh * g.kw;
-        for (int c = 0; c < g.out; c++) {
-            for (int t = 0; t < kk; t++) {
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
+        HostArrays.write(hostIn, dx);
+        // dW per tap [kH kW][O][C] -> the gradient view [O][C][kH][kW]
+        float[] view = new float[dwPerTap.length];
+        for (int t = 0; t < kk; t++) {
+            for (int c = 0; c < g.out; c++) {
                 for (int i = 0; i < g.c; i++) {
-                    view[(c * g.c + i) * kk + t] = dw[(c * kk + t) * g.c + i];
+                    view[(c * g.c + i) * kk + t] = dwPerTap[(t * g.out + c) * g.c + i];
                 }
             }
         }
@@ -175,14 +227,6 @@ public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.
                     conf.getKernelSize()[1], pad[0], pad[1]);
         }
 
-        int taps() {
-            return out * kh * kw;
-        }
-
-        int hw() {
-            return h * w;
-        }
-
         int ohw() {
             return oh * ow;
         }
@@ -190,78 +234,91 @@ public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.
         int outLength() {
             return n * out * oh * ow;
         }
+
+        /** The padded width, and a padded image's size. */
+        int wp() {
+            return w + 2 * pw;
+        }
+
+        int hpwp() {
+            return (h + 2 * ph) * wp();
+        }
+
+        /** Tap {@code t = p kW + q}'s offset in the padded layout. */
+        int offset(int t) {
+            return (t / kw) * wp() + t % kw;
+        }
+
+        int[] offsets() {
+            int[] off = new int[kh * kw];
+            for (int t = 0; t < off.length; t++) {
+                off[t] = offset(t);
+            }
+            return off;
+        }
+
+        /** The positions of {@code Z} computed: past the last output, rounded up to {@link Taps#BLOCK}. */
+        int outputSpan() {
+            return roundUp(n * hpwp() - offset(kh * kw - 1));
+        }
+
+        /** The positions of the padded input gradient computed: every padded pixel, rounded up. */
+        int inputSpan() {
+            return roundUp(n * hpwp());
+        }
+
+        /**
+         * A channel's row in the padded layouts: every example's padded image, then room for the largest tap offset
+         * and a block, so that the sums' reads past a row's last position stay in the row (they read zeros there).
+         */
+        int rowStride() {
+            return n * hpwp() + offset(kh * kw - 1) + Taps.BLOCK;
+        }
+
+        private static int roundUp(int v) {
+            return (v + Taps.BLOCK - 1) / Taps.BLOCK * Taps.BLOCK;
+        }
     }
 
-    /** Sizes the buffers for {@code g} and loads the weights as {@code [O kH kW][C]} and the bias. */
+    /** Sizes the buffers for {@code g} and loads the weights (per tap, both ways round) and the bias. */
     private void prepare(Geometry g) {
-        int taps = g.taps();
-        if (w.length != taps * g.c) {
-            w = new float[taps * g.c];
-            wN = new FloatPointer(Math.max(1, taps * g.c));
-            dwN = new FloatPointer(Math.max(1, taps * g.c));
+        int kk = g.kh * g.kw;
+        int r = g.rowStride();
+        if (raw.length != kk * g.out * g.c) {
+            raw = new float[kk * g.out * g.c];
+            perTap = new float[raw.length];
+            perTapT = new float[raw.length];
         }
-        if (y.length < taps * g.hw()) {
-            y = new float[taps * g.hw()];
-            yN = new FloatPointer(Math.max(1, (long) taps * g.hw()));
+        if (padded.length < g.c * r || z.length < g.out * r) {
+            padded = new float[g.c * r];
+            padGrad = new float[g.c * r];
+            z = new float[g.out * r];
+            grad = new float[g.out * r];
+        } else if (!g.equals(laidOut)) {
+            Arrays.fill(padded, 0f);   // the borders and gaps, which the passes never write
+            Arrays.fill(grad, 0f);
+        }
+        laidOut = g;
+        if (hostIn.length < g.n * g.c * g.h * g.w) {
+            hostIn = new float[g.n * g.c * g.h * g.w];
         }
         if (o.length < g.outLength()) {
             o = new float[g.outLength()];
+            d = new float[g.outLength()];
         }
-        INDArray weights = getParam(ConvolutionParamInitializer.WEIGHT_KEY);
-        float[] raw = new float[(int) weights.length()];
-        HostArrays.read(weights, raw);
-        int kk = g.kh * g.kw;
+        HostArrays.read(getParam(ConvolutionParamInitializer.WEIGHT_KEY), raw);
         for (int c = 0; c < g.out; c++) {
             for (int i = 0; i < g.c; i++) {
                 for (int t = 0; t < kk; t++) {
-                    w[(c * kk + t) * g.c + i] = raw[(c * g.c + i) * kk + t];
+                    float v = raw[(c * g.c + i) * kk + t];
+                    perTap[(t * g.out + c) * g.c + i] = v;
+                    perTapT[(t * g.c + i) * g.out + c] = v;
                 }
             }
         }
-        wN.position(0).put(w, 0, w.length);
         bias = new float[g.out];
         if (layerConf().hasBias()) {
-            INDArray b = getParam(ConvolutionParamInitializer.BIAS_KEY);
-            HostArrays.read(b, bias);
-        }
-    }
-
-    /**
-     * Between example {@code e}'s tap rows {@code taps} ({@code [O kH kW][H W]}) and its outputs in {@code o}
-     * ({@code [n][O][oH][oW]}), each row shifted by its tap. Forward ({@code toOutputs}): adds every row into the
-     * outputs. Backward: fills the rows with the output gradient (zero where no output reads the pixel), the
-     * transpose of the forward pass.
-     */
-    static void shift(float[] taps, float[] o, int e, Geometry g, boolean toOutputs) {
-        if (!toOutputs) {
-            Arrays.fill(taps, 0, g.taps() * g.hw(), 0f);
-        }
-        for (int c = 0; c < g.out; c++) {
-            int outBase = (e * g.out + c) * g.ohw();
-            for (int p = 0; p < g.kh; p++) {
-                for (int q = 0; q < g.kw; q++) {
-                    int row = ((c * g.kh + p) * g.kw + q) * g.hw();
-                    int x0 = Math.max(0, g.pw - q);
-                    int x1 = Math.min(g.ow, g.w + g.pw - q);
-                    for (int oy = 0; oy < g.oh; oy++) {
-                        int iy = oy + p - g.ph;
-                        if (iy < 0 || iy >= g.h) {
-                            continue;
-                        }
-                        int t = row + iy * g.w + q - g.pw;
-                        int out = outBase + oy * g.ow;
-                        if (toOutputs) {
-                            for (int ox = x0; ox < x1; ox++) {
-                                o[out + ox] += taps[t + ox];
-                            }
-                        } else {
-                            for (int ox = x0; ox < x1; ox++) {
-                                taps[t + ox] = o[out + ox];
-                            }
-                        }
-                    }
-                }
-            }
+            HostArrays.read(getParam(ConvolutionParamInitializer.BIAS_KEY), bias);
         }
     }
 }

@@ -201,7 +201,7 @@ class InputConvolutionTest {
         ModelSpec spec = new ModelSpec(Map.of("x", new ModelSpec.InputSpec(ModelSpec.InputKind.CONVOLUTIONAL, null, 12,
                 12, 1, null)), List.of(
                 Map.of("name", "c1", "type", "conv", "kernel", 3, "n_out", 4),
-                Map.of("name", "c2", "type", "conv", "kernel", 3, "n_out", 4),
+                Map.of("name", "c2", "type", "conv", "kernel", 5, "n_out", 4),   // 5x5, 4 outputs: not NarrowConvolution's
                 Map.of("name", "out", "type", "output", "n_out", 3)), List.of());
         ComputationGraphConfiguration conf = GraphFactory.build(spec, dev.dlp.config.TrainConfig.DEFAULTS, 1);
         ComputationGraph g = new ComputationGraph(conf);
