@@ -105,14 +105,19 @@ final class VectorTaps {
         }
     }
 
-    /** {@link Taps#weights}: two output rows against four input channels at a time where they divide. */
+    /** {@link Taps#weights}: two output rows against four input channels at a time, then against one. */
     static void weights(float[] g, int gBase, int outs, float[] src, int ins, int stride, int[] off, float[] dw,
                         int len) {
         for (int t = 0; t < off.length; t++) {
             int o = 0;
-            for (; o + 2 <= outs && ins % 4 == 0; o += 2) {
-                for (int c = 0; c < ins; c += 4) {
+            for (; o + 2 <= outs; o += 2) {
+                int c = 0;
+                for (; c + 4 <= ins; c += 4) {
                     weights2x4(g, gBase + o * stride, src, c * stride + off[t], stride, len, dw,
+                            (t * outs + o) * ins + c, ins);
+                }
+                for (; c < ins; c++) {
+                    weights2x1(g, gBase + o * stride, src, c * stride + off[t], stride, len, dw,
                             (t * outs + o) * ins + c, ins);
                 }
             }
@@ -174,6 +179,19 @@ final class VectorTaps {
             }
             dw[at + (k / 4) * ins + k % 4] = sum;
         }
+    }
+
+    /** {@link #weights2x4} for one input channel. */
+    private static void weights2x1(float[] g, int gi, float[] src, int p, int stride, int len, float[] dw, int at,
+                                   int ins) {
+        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+        for (int j = 0; j < len; j += L) {
+            FloatVector x = FloatVector.fromArray(S, src, p + j);
+            s0 = FloatVector.fromArray(S, g, gi + j).fma(x, s0);
+            s1 = FloatVector.fromArray(S, g, gi + stride + j).fma(x, s1);
+        }
+        dw[at] = sum(s0);
+        dw[at + ins] = sum(s1);
     }
 
     /** The sum of {@code v}'s lanes, in Java (see {@link #weights2x4}). */
