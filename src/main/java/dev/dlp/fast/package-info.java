@@ -40,9 +40,11 @@
  *       the weight gradient on the Vector API ({@link dev.dlp.fast.SingleChannelConvGradient})</td><td>a
  *       convolution reading a model input</td><td>stride or dilation other than 1,
  *       asymmetric padding, NHWC</td><td>InputConvolutionTest</td></tr>
- *   <tr><td>{@link dev.dlp.fast.NarrowConvolution}</td><td>ConvolutionLayer: products and shifts per example
- *       (oneDNN is slow for 1-2 output channels)</td><td>at most 2 output channels, identity activation</td>
- *       <td>stride or dilation other than 1, asymmetric padding, non-float data</td><td>NarrowConvolutionTest</td></tr>
+ *   <tr><td>{@link dev.dlp.fast.NarrowConvolution}</td><td>ConvolutionLayer: sums over kernel taps on a padded,
+ *       channel-major copy of the batch, on the Vector API ({@link dev.dlp.fast.VectorTaps}; oneDNN is slow for
+ *       few channels and sets up each call anew)</td><td>at most 2 output channels, or at most 16 channels in and
+ *       out with a kernel of at most 3x3; identity or ReLU activation</td><td>stride or dilation other than 1,
+ *       asymmetric padding, non-float data</td><td>NarrowConvolutionTest</td></tr>
  *   <tr><td>{@link dev.dlp.fast.FastLSTM} / {@link dev.dlp.fast.FastLSTMLayer}</td><td>LSTM's full-sequence
  *       passes: every step's input projection in one product, one recurrent product and one Java pass per step
  *       (gates through {@link dev.dlp.fast.FloatMath}), forward state kept for the backward pass</td><td>
