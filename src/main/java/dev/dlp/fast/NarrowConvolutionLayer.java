@@ -67,8 +67,17 @@ public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.
             return null;
         }
         int[] pad = InputConvolutionLayer.symmetricPadding(c, input);
-        return pad != null && input.size(1) == c.getNIn() ? pad : null;
+        if (pad == null || input.size(1) != c.getNIn()) {
+            return null;
+        }
+        // the padded copies hold every channel of the batch on the heap: big images and batches stay with oneDNN
+        long rows = Math.max(c.getNIn(), c.getNOut());
+        long positions = input.size(0) * (input.size(2) + 2L * pad[0]) * (input.size(3) + 2L * pad[1]);
+        return rows * positions <= MAX_BUFFER_FLOATS ? pad : null;
     }
+
+    /** The most floats one padded buffer of the fast passes may hold (128 MB); larger passes run DL4J's. */
+    static final long MAX_BUFFER_FLOATS = 1L << 25;
 
     /** The activations the fast passes apply: the identity and a plain ReLU. */
     static boolean activationApplies(org.nd4j.linalg.activations.IActivation a) {
