@@ -110,15 +110,7 @@ public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.
         prepare(g);
         HostArrays.read(input, hostIn);
         int r = g.rowStride();
-        for (int e = 0; e < g.n; e++) {
-            for (int c = 0; c < g.c; c++) {
-                int src = (e * g.c + c) * g.h * g.w;
-                int dst = c * r + e * g.hpwp() + g.ph * g.wp() + g.pw;
-                for (int y = 0; y < g.h; y++) {
-                    System.arraycopy(hostIn, src + y * g.w, padded, dst + y * g.wp(), g.w);
-                }
-            }
-        }
+        copyInterior(g, padded, true);
         Taps.correlate(perTap, g.out, g.c, padded, r, g.offsets(), z, g.outputSpan());
         boolean relu = !(layerConf().getActivationFn() instanceof ActivationIdentity);
         for (int e = 0; e < g.n; e++) {
@@ -130,6 +122,27 @@ public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.
                     for (int x = 0; x < g.ow; x++) {
                         float v = z[src + x] + b;
                         o[dst++] = relu ? Math.max(0f, v) : v;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Between {@link #hostIn} ({@code [n][C][H][W]}) and the interior of a padded layout ({@code [C][rows' stride]}),
+     * row by row: into {@code paddedLayout} when {@code toPadded}, else out of it.
+     */
+    private void copyInterior(Geometry g, float[] paddedLayout, boolean toPadded) {
+        int r = g.rowStride();
+        for (int e = 0; e < g.n; e++) {
+            for (int c = 0; c < g.c; c++) {
+                int flat = (e * g.c + c) * g.h * g.w;
+                int pad = c * r + e * g.hpwp() + g.ph * g.wp() + g.pw;
+                for (int y = 0; y < g.h; y++) {
+                    if (toPadded) {
+                        System.arraycopy(hostIn, flat + y * g.w, paddedLayout, pad + y * g.wp(), g.w);
+                    } else {
+                        System.arraycopy(paddedLayout, pad + y * g.wp(), hostIn, flat + y * g.w, g.w);
                     }
                 }
             }
@@ -150,9 +163,7 @@ public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.
         Geometry g = new Geometry(input, layerConf(), pad);
         if (outputsOf != input) {
             forward(g);   // the training pass's padded input and outputs are not at hand
-        } else {
-            prepare(g);
-        }
+        }   // else the training pass's prepare left the buffers and weights of this geometry and step
         outputsOf = null;
         HostArrays.read(epsilon, d);
         boolean relu = !(layerConf().getActivationFn() instanceof ActivationIdentity);
@@ -184,16 +195,7 @@ public class NarrowConvolutionLayer extends ConvolutionLayer implements PathUse.
             back[t] = m - g.offset(t);
         }
         Taps.correlate(perTapT, g.c, g.out, grad, r, back, padGrad, g.inputSpan());
-        // dP -> the input gradient [n][C][H][W] (the padding's gradient dropped)
-        for (int e = 0; e < g.n; e++) {
-            for (int c = 0; c < g.c; c++) {
-                int dst = (e * g.c + c) * g.h * g.w;
-                int src = c * r + e * g.hpwp() + g.ph * g.wp() + g.pw;
-                for (int y = 0; y < g.h; y++) {
-                    System.arraycopy(padGrad, src + y * g.wp(), hostIn, dst + y * g.w, g.w);
-                }
-            }
-        }
+        copyInterior(g, padGrad, false);   // dP -> the input gradient (the padding's gradient dropped)
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, input.shape(), 'c');
         HostArrays.write(hostIn, dx);
         // dW per tap [kH kW][O][C] -> the gradient view [O][C][kH][kW]
